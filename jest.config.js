@@ -10,7 +10,7 @@ const swc = ['@swc/jest', {
   swcrc: false,
 }];
 
-const libs = ['config', 'receipts', 'eventstore', 'db', 'domain', 'policy', 'readmodels', 'ledger', 'testing'];
+const libs = ['config', 'receipts', 'eventstore', 'db', 'domain', 'policy', 'readmodels', 'ledger', 'testing', 'runtime'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -88,3 +88,26 @@ export interface Receipt {
 export type UnsignedReceipt = Omit<Receipt, 'integrity'> & {
   integrity: Pick<ReceiptIntegrity, 'prevEventHash' | 'prevReceiptHash' | 'signingKeyId' | 'signatureAlg'>;
 };
+
+/**
+ * `data` of a `key.generated` receipt (actionId and the action fields null). It MUST be signed by the
+ * key it announces (proof of possession) and is the first receipt that key signs.
+ */
+export interface KeyGeneratedData {
+  keyId: string;
+  /** SPKI PEM of the new key. */
+  publicKeyPem: string;
+  signatureAlg: 'Ed25519';
+}
+
+/**
+ * `data` of a `key.rotated` receipt. It MUST be signed by the previous key (`previousKeyId`), so the
+ * stream itself carries the chain of custody from one key to the next; `keyId`/`publicKeyPem` name
+ * the new key, which signs every later receipt. Receipts signed by the previous key keep verifying.
+ */
+export interface KeyRotatedData {
+  previousKeyId: string;
+  keyId: string;
+  publicKeyPem: string;
+  signatureAlg: 'Ed25519';
+}

@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import type { Runtime } from '@oars/runtime';
+import { ActionsController } from './actions/actions.controller';
+import { SubmitActionHandler } from './actions/submit-action.handler';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenRegistry } from './auth/token-registry';
+import { HealthController } from './health/health.controller';
+import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
+import { KeysController } from './keys/keys.controller';
+import { ReceiptsController } from './receipts/receipts.controller';
+import { RUNTIME } from './runtime.token';
+
+export interface AppModuleOptions {
+  runtime: Runtime;
+  tokens: TokenRegistry;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ runtime, tokens }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.config.logLevel,
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            customProps: (req) => ({ requestId: (req as { id?: unknown }).id }),
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+      ],
+      controllers: [HealthController, ActionsController, ReceiptsController, KeysController],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: TokenRegistry, useValue: tokens },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
+        SubmitActionHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { Runtime } from '@oars/runtime';
+import { AppModule } from './app.module';
+import { TokenRegistry } from './auth/token-registry';
+import { requestIdOf } from './http/request-id';
+
+/** Builds the HTTP application over a runtime (used by `main.ts` and by the e2e tests). */
+export async function createApp(runtime: Runtime, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const { config } = runtime;
+  const tokens = TokenRegistry.fromConfig(config.apiTokensJson, config.devTokensEnabled);
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf, trustProxy: false, disableRequestLogging: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens }), adapter, {
+    bufferLogs: true,
+    logger: options.logger === false ? false : undefined,
+  });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cache-control', 'no-store');
+  });
+  if (config.docsEnabled) {
+    const doc = new DocumentBuilder()
+      .setTitle('OARS API')
+      .setDescription('Governs what AI agents do: decisions, signed receipts, verification. Wire-compatible with OARS v1.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+  }
+  app.enableShutdownHooks();
+  await app.init();
+  await fastify.ready();
+  return app;
+}

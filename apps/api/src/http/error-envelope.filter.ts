@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error';
+
+/** Codes of domain and infrastructure errors and the HTTP status each maps to. */
+const STATUS_BY_CODE: Record<string, number> = {
+  validation_error: 400,
+  invalid_cursor: 400,
+  concurrency_conflict: 409,
+  idempotency_conflict: 409,
+  dependency_unavailable: 503,
+  signing_key_unavailable: 503,
+  stream_config_mismatch: 500,
+};
+
+/** Fastify's own errors (body parsing and limits) by their code. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'Request body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type must be application/json.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Request body is empty but Content-Type is application/json.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Request body is not valid JSON.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request', message: 'Content-Length does not match the body.' },
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId: string; details?: unknown };
+}
+
+/** Maps every error to the envelope `{ error: { code, message, requestId } }`; never leaks internals. */
+@Catch()
+export class ErrorEnvelopeFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = this.toEnvelope(exception, request);
+    if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, body.error.message);
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  toEnvelope(exception: unknown, request: FastifyRequest): { status: number; body: ErrorBody } {
+    const requestId = String(request.id);
+    const make = (status: number, code: string, message: string, details?: unknown) => ({
+      status,
+      body: { error: { code, message, requestId, ...(details !== undefined ? { details } : {}) } },
+    });
+    if (exception instanceof ApiError) return make(exception.status, exception.code, exception.message, exception.details);
+    const e = exception as { code?: unknown; statusCode?: unknown; message?: string };
+    if (typeof e?.code === 'string' && FASTIFY_ERRORS[e.code]) {
+      const f = FASTIFY_ERRORS[e.code]!;
+      return make(f.status, f.code, f.message);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) return make(404, 'not_found', `Route ${request.method} ${request.url.split('?')[0]} not found.`);
+      if (status === 405) return make(405, 'method_not_allowed', 'Method not allowed.');
+      return make(status, status >= 500 ? 'internal_error' : 'bad_request', status >= 500 ? 'Unexpected error.' : exception.message);
+    }
+    if (typeof e?.code === 'string' && STATUS_BY_CODE[e.code] !== undefined) {
+      const status = STATUS_BY_CODE[e.code]!;
+      return make(status, e.code, status >= 500 && e.code !== 'dependency_unavailable' && e.code !== 'signing_key_unavailable' ? 'Unexpected error.' : e.message ?? e.code);
+    }
+    if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return make(e.statusCode, 'bad_request', e.message ?? 'Bad request.');
+    }
+    return make(500, 'internal_error', 'Unexpected error.');
+  }
+}

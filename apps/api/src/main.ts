@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '@oars/config';
+import { createRuntime } from '@oars/runtime';
+import { DEV_TOKENS } from './auth/token-registry';
+import { createApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'oars-api' } });
+  const runtime = await createRuntime(config, { logger });
+  const app = await createApp(runtime);
+  await app.listen(config.port, config.host);
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  logger.info({ url, eventStore: config.eventStore, region: config.region, projector: config.runProjector }, 'OARS API listening');
+  if (!config.production || config.devTokensEnabled) {
+    process.stdout.write(`\nOARS is running at ${url}  (event store: ${config.eventStore}${config.eventStore === 'embedded' ? `, data in ${config.dataDir}` : ''})\n`);
+    process.stdout.write(`API docs: ${url}/docs\n`);
+    if (config.devTokensEnabled) {
+      process.stdout.write(`Development tokens: ${DEV_TOKENS.map((t) => `${t.token} (${t.role})`).join(', ')}\n\n`);
+    }
+  }
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+void main().catch((err) => {
+  process.stderr.write(`OARS failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from '@oars/config';
+import { openStores } from '@oars/runtime';
+import { type CliCommand, processIo } from './cli-io';
+import { makeProjectionsCommand } from './commands/projections.command';
+import { verifyCommand } from './commands/verify.command';
+
+const USAGE = `oars <command>
+
+Commands:
+  verify <file> --keys <keys.json>   verify receipts or an exported stream offline
+  projections rebuild                replay every stream into fresh read models
+  projections status                 show projection checkpoints and lag
+
+Configuration comes from the same environment variables as the server (see README).`;
+
+const openFromEnv = async () => openStores(loadConfig());
+
+const COMMANDS: Record<string, CliCommand> = {
+  verify: verifyCommand,
+  projections: makeProjectionsCommand(openFromEnv),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    processIo.out(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    processIo.err(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, processIo);
+  } catch (err) {
+    processIo.err(err instanceof ConfigError ? err.message : `oars ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+
+export type EventStoreKind = 'embedded' | 'jetstream';
+
+/** The one typed configuration. Read once at boot by `loadConfig`; nothing else reads process.env. */
+export interface OarsConfig {
+  nodeEnv: string;
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: string;
+  region: string;
+  eventStore: EventStoreKind;
+  natsUrl: string | null;
+  streamPrefix: string;
+  subjectPrefix: string;
+  /** Postgres for read models (and, in embedded mode, the event log). Null: PGlite in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  runProjector: boolean;
+  keyEncryptionSecret: string;
+  apiTokensJson: string | null;
+  devTokensEnabled: boolean;
+  rateLimitRpm: number;
+  bodyLimitBytes: number;
+  readWaitMs: number;
+  docsEnabled: boolean;
+}
+
+/** The development key-encryption secret; refused in production. */
+export const DEV_KEY_ENCRYPTION_SECRET = 'oars_dev_key_encryption_secret_change_me';
+
+/** A configuration variable is missing or invalid; the message names it. */
+export class ConfigError extends Error {
+  readonly code = 'config_error';
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, schemes: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const first = raw.split(',')[0]!.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(first);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${schemes.join(' or ')}), got "${raw}"`);
+  }
+  if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `must use ${schemes.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): OarsConfig {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+  const natsUrl = url(env, 'NATS_URL', ['nats', 'tls', 'ws', 'wss']);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+
+  const storeRaw = str(env, 'OARS_EVENT_STORE', natsUrl ? 'jetstream' : 'embedded');
+  if (storeRaw !== 'embedded' && storeRaw !== 'jetstream') {
+    throw new ConfigError('OARS_EVENT_STORE', `must be "embedded" or "jetstream", got "${storeRaw}"`);
+  }
+  if (storeRaw === 'jetstream' && !natsUrl) throw new ConfigError('NATS_URL', 'is required when OARS_EVENT_STORE=jetstream');
+  if (storeRaw === 'jetstream' && !databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'is required when OARS_EVENT_STORE=jetstream (read models live in Postgres)');
+  }
+
+  const region = str(env, 'OARS_REGION', 'local');
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(region)) throw new ConfigError('OARS_REGION', `must match [A-Za-z0-9_-]{1,32}, got "${region}"`);
+  const streamPrefix = str(env, 'OARS_STREAM_PREFIX', 'OARS');
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(streamPrefix)) throw new ConfigError('OARS_STREAM_PREFIX', `must match [A-Za-z0-9_-]{1,32}`);
+  const subjectPrefix = str(env, 'OARS_SUBJECT_PREFIX', 'oars');
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(subjectPrefix)) throw new ConfigError('OARS_SUBJECT_PREFIX', `must match [A-Za-z0-9_-]{1,32}`);
+
+  const keyEncryptionSecret = str(env, 'OARS_KEY_ENCRYPTION_SECRET', DEV_KEY_ENCRYPTION_SECRET);
+  if (production && keyEncryptionSecret === DEV_KEY_ENCRYPTION_SECRET && !bool(env, 'OARS_ALLOW_INSECURE_DEFAULTS', false)) {
+    throw new ConfigError('OARS_KEY_ENCRYPTION_SECRET', 'must be set in production (the development default is refused)');
+  }
+  if (keyEncryptionSecret.length < 16) throw new ConfigError('OARS_KEY_ENCRYPTION_SECRET', 'must be at least 16 characters');
+
+  const apiTokensJson = env.OARS_API_TOKENS && env.OARS_API_TOKENS.trim() !== '' ? env.OARS_API_TOKENS : null;
+  const devTokensEnabled =
+    !bool(env, 'OARS_DISABLE_DEV_TOKENS', false) && (!production || bool(env, 'OARS_ALLOW_DEV_TOKENS_IN_PRODUCTION', false));
+
+  return {
+    nodeEnv,
+    production,
+    host: str(env, 'HOST', production ? '0.0.0.0' : '127.0.0.1'),
+    port: int(env, 'PORT', 8080, 0, 65535),
+    logLevel: str(env, 'LOG_LEVEL', 'info'),
+    region,
+    eventStore: storeRaw,
+    natsUrl,
+    streamPrefix,
+    subjectPrefix,
+    databaseUrl,
+    dataDir: resolve(str(env, 'OARS_DATA_DIR', './data')),
+    runProjector: bool(env, 'OARS_RUN_PROJECTOR', true),
+    keyEncryptionSecret,
+    apiTokensJson,
+    devTokensEnabled,
+    rateLimitRpm: int(env, 'OARS_RATE_LIMIT_RPM', 6000, 0, 10_000_000),
+    bodyLimitBytes: int(env, 'OARS_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    readWaitMs: int(env, 'OARS_READ_WAIT_MS', 2000, 0, 60_000),
+    docsEnabled: bool(env, 'OARS_DOCS_ENABLED', true),
+  };
+}

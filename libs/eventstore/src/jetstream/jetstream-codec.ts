@@ -1,0 +1,40 @@
+import { headers, type MsgHdrs } from '@nats-io/nats-core';
+import { EventToAppend, StoredEvent } from '../event-store.port';
+
+/** Header names of a stored event. The payload is exactly `JSON.stringify(event.data)`. */
+export const MSG_ID_HEADER = 'Nats-Msg-Id';
+export const EXPECTED_LAST_SEQUENCE_HEADER = 'Nats-Expected-Last-Sequence';
+export const EVENT_TYPE_HEADER = 'Oars-Event-Type';
+
+/** A message as read back, from a direct/JSM get (`header`) or a consumer (`headers`). */
+interface ReadMessage {
+  subject: string;
+  seq: number;
+  data: Uint8Array;
+  header?: MsgHdrs;
+  headers?: MsgHdrs;
+}
+
+const decoder = new TextDecoder();
+
+/** Headers of one append: dedupe id, the expected stream head (always set, also for 0), and the type. */
+export function appendHeaders(event: EventToAppend, expectedLastSequence: number): MsgHdrs {
+  const h = headers();
+  h.set(MSG_ID_HEADER, event.id);
+  h.set(EXPECTED_LAST_SEQUENCE_HEADER, String(expectedLastSequence));
+  h.set(EVENT_TYPE_HEADER, event.type);
+  return h;
+}
+
+/** Decodes a stored message of `tenant`; `subjectPrefixLength` strips `<prefix>.<region>.<tenant>.`. */
+export function decodeEvent(tenant: string, subjectPrefixLength: number, msg: ReadMessage): StoredEvent {
+  const h = msg.header ?? msg.headers;
+  return {
+    stream: tenant,
+    sequence: msg.seq,
+    id: h?.get(MSG_ID_HEADER) ?? '',
+    type: h?.get(EVENT_TYPE_HEADER) ?? '',
+    subject: msg.subject.slice(subjectPrefixLength),
+    data: JSON.parse(decoder.decode(msg.data)) as Record<string, unknown>,
+  };
+}

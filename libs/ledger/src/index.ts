@@ -1,0 +1,6 @@
+export * from './key-vault.port';
+export * from './sql-key-vault';
+export * from './kv-key-vault';
+export * from './keyring';
+export * from './receipt-draft';
+export * from './tenant-chain.writer';

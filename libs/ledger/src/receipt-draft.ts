@@ -1,0 +1,32 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Receipt } from '@oars/receipts';
+
+/** What a command handler asks the chain writer to record; the writer adds position, time and integrity. */
+export interface ReceiptDraft {
+  receiptId: string;
+  type: string;
+  /** Aggregate subject in the tenant stream, e.g. `action.act_…`. */
+  subject: string;
+  actionId: string | null;
+  actor: Receipt['actor'];
+  resource: Receipt['resource'];
+  policy: Receipt['policy'];
+  risk: Receipt['risk'];
+  inputHash: string | null;
+  telemetry: Receipt['telemetry'];
+  data: Record<string, unknown>;
+  /**
+   * Hash of the action's previous receipt when it is already stored. Leave undefined to chain to the
+   * previous draft of the same action in this write (or null for the action's first receipt).
+   */
+  prevReceiptHash?: string | null;
+}
+
+export function randomId(prefix: string): string {
+  return `${prefix}_${randomBytes(16).toString('hex')}`;
+}
+
+/** A stable id derived from parts: retried commands collapse into the same ids. */
+export function derivedId(prefix: string, ...parts: string[]): string {
+  return `${prefix}_${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
+}

@@ -1,0 +1,396 @@
+import type { KeyObject } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { ConcurrencyError, type EventStore, type EventToAppend } from '@oars/eventstore';
+import {
+  RECEIPT_VERSION,
+  type Receipt,
+  type UnsignedReceipt,
+  generateSigningKey,
+  openPrivateKey,
+  sealPrivateKey,
+  signReceipt,
+} from '@oars/receipts';
+import type { KeyVault } from './key-vault.port';
+import { KEY_GENERATED, KEY_ROTATED, KEYRING_SUBJECT, type Keyring, firstKeyring, keyringFromReceipt, rotatedKeyring } from './keyring';
+import { type ReceiptDraft, derivedId } from './receipt-draft';
+
+export interface BuildContext {
+  tenantId: string;
+  /** 0 on the first try; > 0 after another writer won a race and the build runs again on fresh state. */
+  attempt: number;
+}
+
+export interface BuildResult<T> {
+  drafts: ReceiptDraft[];
+  /** Turns the receipts as stored into the command's answer. */
+  finish: (receipts: Receipt[]) => T;
+}
+
+export type Build<T> = (ctx: BuildContext) => Promise<BuildResult<T>> | BuildResult<T>;
+
+export interface WriteResult<T> {
+  value: T;
+  /** Tenant stream sequence after the write: read models that reached it reflect this command. */
+  position: number;
+}
+
+export class SigningKeyUnavailableError extends Error {
+  readonly code = 'signing_key_unavailable';
+  constructor(tenantId: string, keyId: string) {
+    super(`The private signing key ${keyId} of tenant ${tenantId} is not in the key vault.`);
+  }
+}
+
+interface TenantState {
+  sequence: number;
+  lastHash: string | null;
+  lastTimestamp: string;
+  keyring: Keyring | null;
+  signer: Signer | null;
+}
+
+interface Job {
+  build: Build<unknown>;
+  resolve: (r: WriteResult<unknown>) => void;
+  reject: (e: unknown) => void;
+  /** Drafts of an earlier attempt of which a prefix is already stored: finish them, don't rebuild. */
+  remaining?: ReceiptDraft[];
+  stored?: Receipt[];
+  finish?: (receipts: Receipt[]) => unknown;
+  attempt: number;
+}
+
+type Signer = { keyId: string; privateKey: KeyObject };
+/** A key receipt's draft knows which key signs the receipts after it. */
+type KeyDraft = ReceiptDraft & { signerAfter?: Signer };
+
+interface Clock {
+  now(): Date;
+}
+
+export interface TenantChainWriterOptions {
+  store: EventStore;
+  vault: KeyVault;
+  kek: Buffer;
+  region: string;
+  clock?: Clock;
+  /** How many jobs one append may carry (group commit). */
+  maxBatch?: number;
+  /** Rebuild attempts after losing a race to another instance. */
+  maxAttempts?: number;
+}
+
+/**
+ * The only writer of tenant streams. Per tenant it keeps the head (sequence, hash, key) in memory,
+ * queues commands, and group-commits them: each queued build turns into receipt drafts, which are
+ * chained (`sequence`, `prevEventHash`, `prevReceiptHash`), signed and appended with the expected
+ * head. When another instance wrote first, it re-reads the stream, keeps whatever of its own was
+ * stored, and rebuilds the rest on fresh state (bounded).
+ */
+export class TenantChainWriter {
+  private readonly states = new Map<string, TenantState>();
+  private readonly queues = new Map<string, Job[]>();
+  private readonly draining = new Set<string>();
+  private readonly clock: Clock;
+  private readonly maxBatch: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: TenantChainWriterOptions) {
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  /** Queues `build` for the tenant and resolves once its receipts are durably appended. */
+  write<T>(tenantId: string, build: Build<T>): Promise<WriteResult<T>> {
+    return new Promise<WriteResult<T>>((resolve, reject) => {
+      const queue = this.queues.get(tenantId) ?? [];
+      this.queues.set(tenantId, queue);
+      queue.push({ build: build as Build<unknown>, resolve: resolve as Job['resolve'], reject, attempt: 0 });
+      if (!this.draining.has(tenantId)) void this.drain(tenantId);
+    });
+  }
+
+  /** Appends a `key.rotated` receipt (signed by the outgoing key) and switches signing to a new key. */
+  async rotateKey(tenantId: string): Promise<{ newKeyId: string; previousActiveKeyId: string | null; rotatedAt: string }> {
+    const { value } = await this.write(tenantId, async () => {
+      const state = await this.loadState(tenantId);
+      const previous = state.keyring?.activeKeyId ?? null;
+      const key = generateSigningKey();
+      await this.options.vault.put(tenantId, key.keyId, sealPrivateKey(key.privateKeyPem, this.options.kek, key.keyId));
+      const now = this.clock.now().toISOString();
+      const ring = state.keyring ? rotatedKeyring(state.keyring, tenantId, key.keyId, key.publicKeyPem, now) : firstKeyring(tenantId, key.keyId, key.publicKeyPem, now);
+      const draft: KeyDraft = keyDraft(state.keyring ? KEY_ROTATED : KEY_GENERATED, tenantId, ring, { newKeyId: key.keyId, previousKeyId: previous });
+      draft.signerAfter = { keyId: key.keyId, privateKey: key.privateKey };
+      return { drafts: [draft], finish: () => ({ newKeyId: key.keyId, previousActiveKeyId: previous, rotatedAt: now }) };
+    });
+    return value;
+  }
+
+  /** The tenant's key ring as of the last receipt this writer knows (loads it from the stream if needed). */
+  async keyring(tenantId: string): Promise<Keyring | null> {
+    return (await this.loadState(tenantId)).keyring;
+  }
+
+  /** The last sequence this writer appended or loaded for the tenant (undefined when not cached). */
+  knownHead(tenantId: string): number | undefined {
+    return this.states.get(tenantId)?.sequence;
+  }
+
+  /** Forgets cached heads (tests and operators use this after external changes). */
+  reset(tenantId?: string): void {
+    if (tenantId) this.states.delete(tenantId);
+    else this.states.clear();
+  }
+
+  private async drain(tenantId: string): Promise<void> {
+    this.draining.add(tenantId);
+    try {
+      const queue = this.queues.get(tenantId)!;
+      while (queue.length > 0) {
+        const batch = queue.splice(0, this.maxBatch);
+        await this.runBatch(tenantId, batch);
+      }
+    } finally {
+      this.draining.delete(tenantId);
+      const queue = this.queues.get(tenantId);
+      if (queue && queue.length > 0) void this.drain(tenantId);
+      else this.queues.delete(tenantId);
+    }
+  }
+
+  private async runBatch(tenantId: string, batch: Job[]): Promise<void> {
+    let pending = batch;
+    while (pending.length > 0) {
+      pending = await this.attempt(tenantId, pending);
+    }
+  }
+
+  /** One append attempt for `jobs`; returns the jobs that must be tried again. */
+  private async attempt(tenantId: string, jobs: Job[]): Promise<Job[]> {
+    let state: TenantState;
+    try {
+      state = await this.loadState(tenantId);
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return [];
+    }
+    const planned: Array<{ job: Job; drafts: ReceiptDraft[]; finish: (r: Receipt[]) => unknown }> = [];
+    const prefix: ReceiptDraft[] = [];
+    if (!state.keyring) {
+      try {
+        prefix.push(await this.firstKeyDraft(tenantId, state));
+      } catch (err) {
+        this.states.delete(tenantId);
+        for (const job of jobs) job.reject(err);
+        return [];
+      }
+    }
+    for (const job of jobs) {
+      if (job.remaining) {
+        const stored = job.stored ?? [];
+        const finishPrev = job.finish!;
+        planned.push({ job, drafts: job.remaining, finish: (r) => finishPrev([...stored, ...r]) });
+        continue;
+      }
+      try {
+        const out = await job.build({ tenantId, attempt: job.attempt });
+        planned.push({ job, drafts: out.drafts, finish: out.finish });
+      } catch (err) {
+        job.reject(err);
+      }
+    }
+    // Two queued commands for one id (a raced retry) must not land in one append: the later one
+    // waits for the next round, where it finds the first one's receipts.
+    const ids = new Set<string>();
+    const deferred: Job[] = [];
+    for (let i = 0; i < planned.length; i++) {
+      const p = planned[i]!;
+      if (p.drafts.some((d) => ids.has(d.receiptId))) {
+        deferred.push(p.job);
+        planned.splice(i--, 1);
+        continue;
+      }
+      for (const d of p.drafts) ids.add(d.receiptId);
+    }
+    const drafts = [...prefix, ...planned.flatMap((p) => p.drafts)];
+    const receipts = this.chain(tenantId, state, drafts, planned.flatMap((p) => p.job.stored ?? []));
+    const startSequence = state.sequence;
+    try {
+      if (receipts.length > 0) {
+        const events: EventToAppend[] = receipts.map((r, i) => ({ id: r.receiptId, type: r.type, subject: drafts[i]!.subject, data: r as unknown as Record<string, unknown> }));
+        await this.options.store.append(tenantId, events, { expectedVersion: startSequence });
+        this.advance(state, receipts, drafts);
+      }
+    } catch (err) {
+      this.states.delete(tenantId);
+      return [...(await this.recover(tenantId, planned, receipts, startSequence, err)), ...deferred];
+    }
+    let offset = prefix.length;
+    for (const p of planned) {
+      const own = receipts.slice(offset, offset + p.drafts.length);
+      offset += p.drafts.length;
+      try {
+        p.job.resolve({ value: p.finish(own), position: own.length ? own[own.length - 1]!.sequence : state.sequence });
+      } catch (err) {
+        p.job.reject(err);
+      }
+    }
+    return deferred;
+  }
+
+  /** After a failed append: find what was stored, finish those jobs, and return the ones to retry. */
+  private async recover(
+    tenantId: string,
+    planned: Array<{ job: Job; drafts: ReceiptDraft[]; finish: (r: Receipt[]) => unknown }>,
+    receipts: Receipt[],
+    startSequence: number,
+    err: unknown,
+  ): Promise<Job[]> {
+    let storedIds: Map<string, Receipt>;
+    try {
+      const back = await this.options.store.read(tenantId, { from: startSequence + 1, limit: receipts.length + 1000 });
+      storedIds = new Map(back.map((e) => [e.id, e.data as unknown as Receipt]));
+    } catch (readErr) {
+      for (const p of planned) p.job.reject(err instanceof ConcurrencyError ? readErr : err);
+      return [];
+    }
+    const retry: Job[] = [];
+    for (const p of planned) {
+      const stored = p.drafts.map((d) => storedIds.get(d.receiptId)).filter((r): r is Receipt => !!r);
+      const prior = p.job.stored ?? [];
+      if (stored.length === p.drafts.length) {
+        const all = [...prior, ...stored];
+        p.job.resolve({ value: p.finish(all), position: all[all.length - 1]?.sequence ?? startSequence });
+        continue;
+      }
+      if (!(err instanceof ConcurrencyError) || p.job.attempt + 1 >= this.maxAttempts) {
+        p.job.reject(err);
+        continue;
+      }
+      p.job.attempt += 1;
+      if (stored.length > 0 || p.job.remaining) {
+        // A prefix of this job is committed: its decision stands, so finish it rather than rebuild.
+        const storedSet = new Set(stored.map((r) => r.receiptId));
+        p.job.remaining = p.drafts.filter((d) => !storedSet.has(d.receiptId));
+        p.job.stored = [...prior, ...stored];
+        p.job.finish = p.finish;
+      }
+      retry.push(p.job);
+    }
+    return retry;
+  }
+
+  private chain(tenantId: string, state: TenantState, drafts: ReceiptDraft[], alreadyStored: Receipt[]): Receipt[] {
+    if (drafts.length === 0) return [];
+    if (!state.signer) throw new Error(`no signing key loaded for ${tenantId}`);
+    const actionHashes = new Map<string, string>();
+    for (const r of alreadyStored) if (r.actionId) actionHashes.set(r.actionId, r.integrity.receiptHash);
+    let prevHash = state.lastHash;
+    let sequence = state.sequence;
+    let timestamp = this.timestamp(state.lastTimestamp);
+    let signer = state.signer;
+    const out: Receipt[] = [];
+    for (const d of drafts) {
+      sequence += 1;
+      const prevReceiptHash = d.prevReceiptHash !== undefined ? d.prevReceiptHash : d.actionId ? actionHashes.get(d.actionId) ?? null : null;
+      const unsigned: UnsignedReceipt = {
+        receiptId: d.receiptId,
+        version: RECEIPT_VERSION,
+        tenantId,
+        region: this.options.region,
+        sequence,
+        type: d.type,
+        timestamp,
+        actionId: d.actionId,
+        actor: d.actor,
+        resource: d.resource,
+        policy: d.policy,
+        risk: d.risk,
+        inputHash: d.inputHash,
+        telemetry: d.telemetry,
+        data: d.data,
+        integrity: { prevEventHash: prevHash, prevReceiptHash, signingKeyId: signer.keyId, signatureAlg: 'Ed25519' },
+      };
+      const receipt = signReceipt(unsigned, signer);
+      out.push(receipt);
+      prevHash = receipt.integrity.receiptHash;
+      if (d.actionId) actionHashes.set(d.actionId, prevHash);
+      // After a key receipt, later receipts are signed by the ring's active key.
+      if (d.type === KEY_GENERATED || d.type === KEY_ROTATED) {
+        const pending = (d as KeyDraft).signerAfter;
+        if (pending) signer = pending;
+      }
+    }
+    return out;
+  }
+
+  private advance(state: TenantState, receipts: Receipt[], drafts: ReceiptDraft[]): void {
+    const last = receipts[receipts.length - 1]!;
+    state.sequence = last.sequence;
+    state.lastHash = last.integrity.receiptHash;
+    state.lastTimestamp = last.timestamp;
+    drafts.forEach((d, i) => {
+      if (d.type === KEY_GENERATED || d.type === KEY_ROTATED) {
+        state.keyring = keyringFromReceipt(receipts[i]!);
+        const next = (d as KeyDraft).signerAfter;
+        if (next) state.signer = next;
+      }
+    });
+  }
+
+  private timestamp(last: string): string {
+    const now = this.clock.now().toISOString();
+    return now > last ? now : last;
+  }
+
+  private async loadState(tenantId: string): Promise<TenantState> {
+    const cached = this.states.get(tenantId);
+    if (cached) return cached;
+    const { store } = this.options;
+    const [head, keyEvent] = await Promise.all([store.head(tenantId), store.lastBySubject(tenantId, KEYRING_SUBJECT)]);
+    const last = head.last ? (head.last.data as unknown as Receipt) : null;
+    const keyring = keyringFromReceipt(keyEvent ? (keyEvent.data as unknown as Receipt) : null);
+    const state: TenantState = {
+      sequence: head.sequence,
+      lastHash: last?.integrity.receiptHash ?? null,
+      lastTimestamp: last?.timestamp ?? '',
+      keyring,
+      signer: keyring ? await this.openSigner(tenantId, keyring.activeKeyId) : null,
+    };
+    this.states.set(tenantId, state);
+    return state;
+  }
+
+  private async openSigner(tenantId: string, keyId: string): Promise<Signer> {
+    const sealed = await this.options.vault.get(tenantId, keyId);
+    if (!sealed) throw new SigningKeyUnavailableError(tenantId, keyId);
+    return { keyId, privateKey: createPrivateKey(openPrivateKey(sealed, this.options.kek, keyId)) };
+  }
+
+  /** The tenant's first receipt: `key.generated`, signed by the key it introduces. */
+  private async firstKeyDraft(tenantId: string, state: TenantState): Promise<ReceiptDraft> {
+    const key = generateSigningKey();
+    await this.options.vault.put(tenantId, key.keyId, sealPrivateKey(key.privateKeyPem, this.options.kek, key.keyId));
+    const ring = firstKeyring(tenantId, key.keyId, key.publicKeyPem, this.clock.now().toISOString());
+    state.signer = { keyId: key.keyId, privateKey: key.privateKey };
+    state.keyring = ring; // discarded with the state if the append fails
+    return keyDraft(KEY_GENERATED, tenantId, ring, { newKeyId: key.keyId, previousKeyId: null });
+  }
+}
+
+function keyDraft(type: string, tenantId: string, ring: Keyring, facts: { newKeyId: string; previousKeyId: string | null }): ReceiptDraft {
+  return {
+    receiptId: derivedId('rcpt', tenantId, type, facts.newKeyId),
+    type,
+    subject: KEYRING_SUBJECT,
+    actionId: null,
+    actor: null,
+    resource: null,
+    policy: null,
+    risk: null,
+    inputHash: null,
+    telemetry: null,
+    data: { keyring: ring, ...facts },
+  };
+}

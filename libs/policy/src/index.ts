@@ -1,0 +1,12 @@
+export * from './risk/risk.types';
+export { DEFAULT_RISK_CONFIG, RISK_TIERS, riskTierOf } from './risk/default-risk-config';
+export { scoreRisk } from './risk/risk-score';
+export { validateRiskConfig } from './risk/validate-risk-config';
+export * from './policy.types';
+export * from './policy.errors';
+export type { PolicyValidationProblem } from './validation-problem';
+export { ruleMatches, inWindow, utcHourOf } from './rule-match';
+export { evaluatePolicy, policyHash, sortRulesByPriority } from './evaluate-policy';
+export { policyHashInput } from './policy-hash';
+export { builtInDefaultPolicy, DEFAULT_POLICY_RULES } from './default-policy';
+export { validatePolicyContent, validatePolicyRules } from './validate-policy-rules';

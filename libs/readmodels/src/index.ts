@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './read-models.projection';
+export { evolveActionRecord, isActionReceipt } from './actions/action-record.evolve';
+export { READ_MODELS_PROJECTION, readCheckpoint, waitForCheckpoint } from './checkpoints/checkpoint.store';
+export * from './projector/projector';
+export type { ProjectorState, ProjectorStatus, TenantProblem } from './projector/projector-status';
+export { projectNextBatch, type BatchOutcome } from './projector/stream-batch';
+export * from './queries/receipt.queries';
+export * from './queries/action.queries';
+export { encodeReceiptCursor, decodeReceiptCursor } from './queries/receipt-cursor';
+export * from './rebuild/rebuild-projections';
+export * from './rebuild/projection-status';
+export * from './testing/receipt-builders';

@@ -1,0 +1,56 @@
+/** Health of a consumer (STYLE.md §9): dashboards and `/health/ready` read this, not logs. */
+export type ProjectorState = 'NOT_READY' | 'OK' | 'WARN' | 'ERROR';
+
+export interface ProjectorStatus {
+  state: ProjectorState;
+  message: string;
+  /** Events known to be in the streams and not yet applied, summed over tenants. */
+  lagEvents: number;
+  /** When the last batch committed (ISO-8601), or null. */
+  lastAppliedAt: string | null;
+  /** Number of tenant streams followed. */
+  tenants: number;
+  /** Tenants whose projection is failing (ERROR) or blocked on a gap (WARN), with the reason. */
+  problems: TenantProblem[];
+}
+
+export interface TenantProblem {
+  tenant: string;
+  level: 'WARN' | 'ERROR';
+  message: string;
+  attempts: number;
+}
+
+/** The projector's view of one tenant stream. */
+export interface TenantProgress {
+  position: number;
+  head: number;
+  attempts: number;
+  retryAt: number;
+  problem: { level: 'WARN' | 'ERROR'; message: string } | null;
+}
+
+export function summariseStatus(input: {
+  running: boolean;
+  ready: boolean;
+  pollError: string | null;
+  lastAppliedAt: string | null;
+  tenants: ReadonlyMap<string, TenantProgress>;
+}): ProjectorStatus {
+  let lagEvents = 0;
+  const problems: TenantProblem[] = [];
+  for (const [tenant, p] of input.tenants) {
+    lagEvents += Math.max(0, p.head - p.position);
+    if (p.problem) problems.push({ tenant, level: p.problem.level, message: p.problem.message, attempts: p.attempts });
+  }
+  const base = { lagEvents, lastAppliedAt: input.lastAppliedAt, tenants: input.tenants.size, problems };
+  if (!input.running) return { ...base, state: 'NOT_READY', message: 'Projector is not running.' };
+  if (!input.ready) return { ...base, state: 'NOT_READY', message: `Loading checkpoints${input.pollError ? `: ${input.pollError}` : '.'}` };
+  const errors = problems.filter((p) => p.level === 'ERROR');
+  if (errors.length > 0) {
+    return { ...base, state: 'ERROR', message: `${errors.length} tenant projection(s) failing; ${errors[0].tenant}: ${errors[0].message}` };
+  }
+  if (problems.length > 0) return { ...base, state: 'WARN', message: `${problems[0].tenant}: ${problems[0].message}` };
+  if (input.pollError) return { ...base, state: 'WARN', message: `Cannot list streams: ${input.pollError}` };
+  return { ...base, state: 'OK', message: `Following ${input.tenants.size} tenant stream(s), ${lagEvents} event(s) behind.` };
+}

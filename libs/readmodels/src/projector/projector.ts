@@ -1,0 +1,228 @@
+import type { SqlClient } from '@oars/db';
+import type { EventStore } from '@oars/eventstore';
+import { loadCheckpoints } from '../checkpoints/checkpoint.store';
+import { StreamGapError } from '../errors';
+import { PositionWaiters } from './position-waiters';
+import { ProjectorStatus, TenantProgress, summariseStatus } from './projector-status';
+import { projectNextBatch } from './stream-batch';
+
+/** Structured logger (pino's `Logger` fits). */
+export interface ProjectorLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ProjectorOptions {
+  store: EventStore;
+  sql: SqlClient;
+  logger?: ProjectorLogger;
+  /** How often every stream head is compared with its checkpoint (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** Events per transaction (default 500). */
+  batchSize?: number;
+  /** Upper bound of the retry delay of a failing tenant (default 30 s). */
+  maxBackoffMs?: number;
+}
+
+const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Follows every tenant stream into the read models with one loop (fan-in, MISSION.md): an append
+ * hint marks a tenant dirty; the loop reads each dirty tenant from its checkpoint, one batch per
+ * tenant per round, and applies each batch atomically with its checkpoint. At start and every
+ * `pollIntervalMs` it compares the stream heads with the checkpoints, so a lost hint only delays.
+ * A failing tenant is retried with backoff and never holds up the others.
+ */
+export class Projector {
+  private readonly store: EventStore;
+  private readonly sql: SqlClient;
+  private readonly logger: ProjectorLogger;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly maxBackoffMs: number;
+  private readonly tenants = new Map<string, TenantProgress>();
+  private readonly dirty = new Set<string>();
+  private readonly waiters = new PositionWaiters();
+  private running = false;
+  private ready = false;
+  private loop: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private wakeUp: (() => void) | null = null;
+  private nextPollAt = 0;
+  private pollError: string | null = null;
+  private lastAppliedAt: string | null = null;
+
+  constructor(options: ProjectorOptions) {
+    this.store = options.store;
+    this.sql = options.sql;
+    this.logger = options.logger ?? silent;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.batchSize = options.batchSize ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  }
+
+  /** Loads the checkpoints, lists the streams once, then follows them in the background. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.store.onAppendHint((stream) => this.markDirty(stream));
+    await this.poll();
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, stops, and resolves pending `waitForPosition` calls with false. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+    this.waiters.cancelAll();
+  }
+
+  /**
+   * Read-your-writes: true as soon as the read models include `tenant` up to `sequence`, false after
+   * `timeoutMs`. Answers from memory; it never queries the database.
+   */
+  waitForPosition(tenant: string, sequence: number, timeoutMs: number): Promise<boolean> {
+    if (this.position(tenant) >= sequence) return Promise.resolve(true);
+    if (!this.running) return Promise.resolve(false);
+    this.markDirty(tenant);
+    return this.waiters.wait(tenant, sequence, timeoutMs);
+  }
+
+  /** The last applied sequence of `tenant` as this projector knows it. */
+  position(tenant: string): number {
+    return this.tenants.get(tenant)?.position ?? 0;
+  }
+
+  status(): ProjectorStatus {
+    return summariseStatus({ running: this.running, ready: this.ready, pollError: this.pollError, lastAppliedAt: this.lastAppliedAt, tenants: this.tenants });
+  }
+
+  private markDirty(stream: string): void {
+    this.dirty.add(stream);
+    this.wake();
+  }
+
+  private wake(): void {
+    const wakeUp = this.wakeUp;
+    this.wakeUp = null;
+    wakeUp?.();
+  }
+
+  private progress(tenant: string): TenantProgress {
+    let p = this.tenants.get(tenant);
+    if (!p) {
+      p = { position: 0, head: 0, attempts: 0, retryAt: 0, problem: null };
+      this.tenants.set(tenant, p);
+    }
+    return p;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (Date.now() >= this.nextPollAt) await this.poll();
+      const worked = this.ready && this.running ? await this.drain() : false;
+      if (!worked && this.running) await this.idle();
+    }
+  }
+
+  /** Sleeps until the next poll, the next retry of a dirty tenant, or a hint, whichever is first. */
+  private async idle(): Promise<void> {
+    let until = this.nextPollAt;
+    if (this.ready) for (const tenant of this.dirty) until = Math.min(until, this.progress(tenant).retryAt);
+    const ms = until - Date.now();
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      if (!this.ready) {
+        for (const [tenant, position] of await loadCheckpoints(this.sql)) this.advance(tenant, position);
+        this.ready = true;
+      }
+      for (const { stream, lastSequence } of await this.store.listStreams()) {
+        const p = this.progress(stream);
+        p.head = lastSequence;
+        if (p.head > p.position) this.dirty.add(stream);
+      }
+      this.pollError = null;
+    } catch (err) {
+      this.pollError = messageOf(err);
+      this.logger.warn({ err: this.pollError }, 'projector: cannot compare stream heads with checkpoints');
+    }
+    this.nextPollAt = Date.now() + this.pollIntervalMs;
+  }
+
+  /** One batch for every dirty tenant that is not waiting for a retry. True when anything moved. */
+  private async drain(): Promise<boolean> {
+    let worked = false;
+    const now = Date.now();
+    for (const tenant of [...this.dirty]) {
+      if (!this.running) break;
+      if (this.progress(tenant).retryAt > now) continue;
+      this.dirty.delete(tenant);
+      if (await this.step(tenant)) worked = true;
+    }
+    return worked;
+  }
+
+  private async step(tenant: string): Promise<boolean> {
+    const p = this.progress(tenant);
+    try {
+      const outcome = await projectNextBatch(this.store, this.sql, tenant, p.position, this.batchSize);
+      if (outcome.kind === 'gap') {
+        const gap = new StreamGapError(tenant, p.position + 1, outcome.found);
+        this.fail(tenant, p, 'WARN', gap.message);
+        return false;
+      }
+      if (p.problem) this.logger.info({ tenant, position: p.position }, 'projector: tenant recovered');
+      p.attempts = 0;
+      p.retryAt = 0;
+      p.problem = null;
+      if (outcome.kind === 'caught_up') return false;
+      if (outcome.kind === 'applied') this.lastAppliedAt = new Date().toISOString();
+      this.advance(tenant, outcome.position);
+      if (outcome.kind === 'moved' || p.head > p.position || (outcome.kind === 'applied' && outcome.count >= this.batchSize)) {
+        this.dirty.add(tenant);
+      }
+      return true;
+    } catch (err) {
+      this.fail(tenant, p, 'ERROR', messageOf(err));
+      return false;
+    }
+  }
+
+  private advance(tenant: string, position: number): void {
+    const p = this.progress(tenant);
+    p.position = position;
+    p.head = Math.max(p.head, position);
+    this.waiters.reached(tenant, position);
+  }
+
+  private fail(tenant: string, p: TenantProgress, level: 'WARN' | 'ERROR', message: string): void {
+    p.attempts++;
+    p.problem = { level, message };
+    const delay = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(p.attempts - 1, 20));
+    p.retryAt = Date.now() + delay;
+    this.dirty.add(tenant);
+    const log = level === 'ERROR' ? this.logger.error : this.logger.warn;
+    log.call(this.logger, { tenant, position: p.position, attempts: p.attempts, retryInMs: delay, err: message }, 'projector: tenant batch not applied');
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OarsConfig } from '@oars/config';
+import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
+import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/eventstore';
+import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
+import { deriveKek } from '@oars/receipts';
+import { Projector, waitForCheckpoint } from '@oars/readmodels';
+
+export interface RuntimeLogger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export type ComponentState = 'NOT_READY' | 'OK' | 'WARN' | 'ERROR';
+export interface ComponentStatus {
+  state: ComponentState;
+  message: string;
+}
+
+/** Everything a process of OARS runs on, built once from the configuration. */
+export interface Runtime {
+  readonly config: OarsConfig;
+  readonly store: EventStore;
+  /** Postgres (or PGlite) holding the read models. */
+  readonly sql: SqlClient;
+  readonly writer: TenantChainWriter;
+  /** The in-process projector, when this process runs one. */
+  readonly projector: Projector | null;
+  /** Resolves true once the read models reflect `sequence` of the tenant's stream (bounded by the configured wait). */
+  waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
+  /** Waits (bounded) until the read models reflect every write this process made for these tenants. */
+  catchUp(tenantIds: readonly string[]): Promise<void>;
+  readiness(): Promise<Record<string, ComponentStatus>>;
+  close(): Promise<void>;
+}
+
+export interface Stores {
+  store: EventStore;
+  sql: SqlClient;
+  vault: KeyVault;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Already opened stores (tests give each file its own namespace); default: `openStores(config)`. */
+  stores?: Stores;
+  /** Start the projector in this process (default: config.runProjector). */
+  runProjector?: boolean;
+  logger?: RuntimeLogger;
+}
+
+const silent: RuntimeLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Opens the event store and the read-model database the configuration names, and migrates. */
+export async function openStores(config: OarsConfig): Promise<Stores> {
+  let sql: SqlClient;
+  if (config.databaseUrl) {
+    sql = new PostgresSqlClient(config.databaseUrl, { max: 10 });
+  } else {
+    mkdirSync(config.dataDir, { recursive: true });
+    sql = await PgliteSqlClient.open(join(config.dataDir, 'pgdata'));
+  }
+  await migrate(sql, defaultMigrationsDir());
+  if (config.eventStore === 'jetstream') {
+    const store = await JetStreamEventStore.connect({
+      servers: config.natsUrl!.split(','),
+      region: config.region,
+      streamPrefix: config.streamPrefix,
+      subjectPrefix: config.subjectPrefix,
+    });
+    const vault = await KvKeyVault.open(store.connection, `${config.streamPrefix}_KEYS_${config.region}`);
+    return { store, sql, vault, close: async () => { await store.close(); await sql.close(); } };
+  }
+  const store = new EmbeddedEventStore(sql);
+  return { store, sql, vault: new SqlKeyVault(sql), close: async () => { await store.close(); await sql.close(); } };
+}
+
+export async function createRuntime(config: OarsConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? silent;
+  const stores = options.stores ?? (await openStores(config));
+  const { store, sql, vault } = stores;
+  const writer = new TenantChainWriter({ store, vault, kek: deriveKek(config.keyEncryptionSecret), region: config.region });
+  const runProjector = options.runProjector ?? config.runProjector;
+  const projector = runProjector ? new Projector({ store, sql, logger }) : null;
+  if (projector) await projector.start();
+
+  const runtime: Runtime = {
+    config,
+    store,
+    sql,
+    writer,
+    projector,
+    async waitForPosition(tenantId, sequence) {
+      if (projector) return projector.waitForPosition(tenantId, sequence, config.readWaitMs);
+      return waitForCheckpoint(sql, tenantId, sequence, config.readWaitMs);
+    },
+    async catchUp(tenantIds) {
+      await Promise.all(
+        tenantIds.map((t) => {
+          const head = writer.knownHead(t);
+          return head ? runtime.waitForPosition(t, head) : true;
+        }),
+      );
+    },
+    async readiness() {
+      const result: Record<string, ComponentStatus> = {};
+      result.eventStore = (await store.ping().catch(() => false))
+        ? { state: 'OK', message: `${config.eventStore} reachable` }
+        : { state: 'ERROR', message: `${config.eventStore} unreachable` };
+      result.database = await sql
+        .query('SELECT 1')
+        .then((): ComponentStatus => ({ state: 'OK', message: `${sql.engine} reachable` }))
+        .catch((): ComponentStatus => ({ state: 'ERROR', message: `${sql.engine} unreachable` }));
+      if (projector) {
+        const s = projector.status();
+        result.projector = { state: s.state, message: s.message };
+      }
+      return result;
+    },
+    async close() {
+      if (projector) await projector.stop();
+      await stores.close();
+    },
+  };
+  return runtime;
+}
