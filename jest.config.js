@@ -18,7 +18,12 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: Object.fromEntries(libs.map((l) => [`^@oars/${l}$`, `<rootDir>/libs/${l}/src`])),
+  moduleNameMapper: {
+    ...Object.fromEntries(libs.map((l) => [`^@oars/${l}$`, `<rootDir>/libs/${l}/src`])),
+    // @fastify/static (Swagger UI assets) requires content-disposition 3, which is ESM only: Node 20
+    // loads it, Jest cannot, so tests use the API-compatible CommonJS 2.x that is also installed.
+    '^content-disposition$': '<rootDir>/node_modules/content-disposition/dist/index.js',
+  },
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ['default', ['<rootDir>/scripts/jest-summary-reporter.js', {}]],

@@ -20,6 +20,8 @@ import {
   publicKeyPemOf,
   signReceipt,
   signatureMessage,
+  type KeyReceiptData,
+  type KeyringEntry,
   type Receipt,
   type UnsignedReceipt,
 } from '@oars/receipts';
@@ -53,7 +55,7 @@ const RISK = { score: 45, tier: 'medium' as const, signals: ['medium_risk_operat
 const TELEMETRY = { traceId: id('trc_', 1), spanId: id('spn_', 1), requestId: id('req_', 1) };
 const INPUT_HASH = hashCanonical({ summary: 'Rotate the on-call rota', priority: 2, labels: ['ops', 'sec'] });
 
-function envelope(sequence: number, type: string, timestamp: string, keyIndex: number, data: Record<string, unknown>): UnsignedReceipt {
+function envelope(sequence: number, type: string, timestamp: string, keyIndex: number, data: object): UnsignedReceipt {
   return {
     receiptId: id('rcpt_', sequence),
     version: RECEIPT_VERSION,
@@ -69,7 +71,7 @@ function envelope(sequence: number, type: string, timestamp: string, keyIndex: n
     risk: null,
     inputHash: null,
     telemetry: null,
-    data,
+    data: data as Record<string, unknown>,
     integrity: { prevEventHash: null, prevReceiptHash: null, signingKeyId: KEYS[keyIndex].keyId, signatureAlg: 'Ed25519' },
   };
 }
@@ -79,9 +81,23 @@ function action(sequence: number, type: string, timestamp: string, data: Record<
 }
 
 const [keyA, keyB] = KEYS;
+const GENERATED_AT = '2026-02-14T10:00:00.000Z';
+const ROTATED_AT = '2026-02-15T09:30:00.000Z';
+const ringEntry = (key: (typeof KEYS)[number], status: string, createdAt: string, rotatedAt: string | null): KeyringEntry => ({
+  keyId: key.keyId,
+  tenantId: TENANT,
+  status,
+  createdAt,
+  rotatedAt,
+  publicKeyPem: key.publicKeyPem,
+});
 const plan: Array<{ name: string; description: string; keyIndex: number; receipt: UnsignedReceipt }> = [
   { name: 'key-generated', description: 'Sequence 1: key.generated, signed by the key it announces.', keyIndex: 0,
-    receipt: envelope(1, 'key.generated', '2026-02-14T10:00:00.000Z', 0, { keyId: keyA.keyId, publicKeyPem: keyA.publicKeyPem, signatureAlg: 'Ed25519' }) },
+    receipt: envelope(1, 'key.generated', GENERATED_AT, 0, {
+      keyring: { activeKeyId: keyA.keyId, keys: [ringEntry(keyA, 'active', GENERATED_AT, null)] },
+      newKeyId: keyA.keyId,
+      previousKeyId: null,
+    } satisfies KeyReceiptData) },
   { name: 'action-requested', description: 'Sequence 2: action.requested, first receipt of the action (prevReceiptHash null).', keyIndex: 0,
     receipt: action(2, 'action.requested', '2026-02-14T10:00:01.123Z', { context: { environment: 'prod', dataTypes: ['pii'], requestedAt: '2026-02-14T10:00:01.120Z' }, idempotencyRequestHash: null }) },
   { name: 'action-approved', description: 'Sequence 3: action.approved, chained to the requested receipt.', keyIndex: 0,
@@ -89,7 +105,11 @@ const plan: Array<{ name: string; description: string; keyIndex: number; receipt
   { name: 'action-executed', description: 'Sequence 4: action.executed, chained to the approved receipt; binds the output hash.', keyIndex: 0,
     receipt: action(4, 'action.executed', '2026-02-14T10:00:01.480Z', { referenceId: 'SEC-1042', outputHash: hashCanonical({ key: 'SEC-1042', url: 'https://jira.example/SEC-1042' }) }) },
   { name: 'key-rotated', description: 'Sequence 5: key.rotated, signed by the previous key and carrying the new public key.', keyIndex: 0,
-    receipt: envelope(5, 'key.rotated', '2026-02-15T09:30:00.000Z', 0, { previousKeyId: keyA.keyId, keyId: keyB.keyId, publicKeyPem: keyB.publicKeyPem, signatureAlg: 'Ed25519' }) },
+    receipt: envelope(5, 'key.rotated', ROTATED_AT, 0, {
+      keyring: { activeKeyId: keyB.keyId, keys: [ringEntry(keyB, 'active', ROTATED_AT, null), ringEntry(keyA, 'retired', GENERATED_AT, ROTATED_AT)] },
+      newKeyId: keyB.keyId,
+      previousKeyId: keyA.keyId,
+    } satisfies KeyReceiptData) },
 ];
 
 export function buildReceiptVectors() {

@@ -12,7 +12,7 @@ import { requestIdOf } from './http/request-id';
 export async function createApp(runtime: Runtime, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
   const { config } = runtime;
   const tokens = TokenRegistry.fromConfig(config.apiTokensJson, config.devTokensEnabled);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf, trustProxy: false, disableRequestLogging: true });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens }), adapter, {
     bufferLogs: true,
     logger: options.logger === false ? false : undefined,

@@ -1,6 +1,22 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { SqlClient, SqlExecutor, SqlResult } from './sql-client';
 
+type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
+
+/**
+ * A statement with parameters goes through the extended protocol (one statement); one without
+ * parameters through the simple protocol, so migration files with several statements run too.
+ */
+async function run<R>(db: PgliteLike, text: string, params: readonly unknown[]): Promise<SqlResult<R>> {
+  if (params.length > 0) {
+    const res = await db.query<R>(text, params as unknown[]);
+    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+  }
+  const results = await db.exec(text);
+  const last = results[results.length - 1];
+  return { rows: (last?.rows ?? []) as R[], rowCount: last?.affectedRows ?? last?.rows.length ?? 0 };
+}
+
 /**
  * `SqlClient` over an in-process PGlite database (`dataDir` on disk, or memory when omitted).
  * PGlite has one connection; its own queue serialises queries and transactions.
@@ -18,19 +34,11 @@ export class PgliteSqlClient implements SqlClient {
   }
 
   async query<R>(text: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
-    const res = await this.db.query<R>(text, params as unknown[]);
-    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    return run<R>(this.db, text, params);
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (t) =>
-      fn({
-        query: async <R>(text: string, params: readonly unknown[] = []) => {
-          const res = await t.query<R>(text, params as unknown[]);
-          return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
-        },
-      }),
-    );
+    return this.db.transaction(async (t) => fn({ query: <R>(text: string, params: readonly unknown[] = []) => run<R>(t, text, params) }));
   }
 
   async close(): Promise<void> {

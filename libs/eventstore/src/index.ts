@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './errors';
 export { JetStreamEventStore, type JetStreamEventStoreOptions } from './jetstream/jetstream-event-store';
 export { EmbeddedEventStore, MixedDuplicateBatchError } from './embedded/embedded-event-store';
+export { runEventStoreContract, type EventStoreUnderTest } from './contract/event-store.contract';

@@ -1,4 +1,4 @@
-import { hashCanonical } from './canonical-json';
+import { hashCanonical } from '@oars/receipts';
 import type { PolicyDocument } from './policy.types';
 
 /**

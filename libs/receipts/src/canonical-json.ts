@@ -44,7 +44,8 @@ function write(value: unknown, ancestors: Set<object>): string {
       return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new CanonicalizationError(`Non-finite number ${value}`);
-      return JSON.stringify(value);
+      // For finite numbers String() is Number.prototype.toString, exactly what JCS requires (-0 -> "0").
+      return String(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':

@@ -89,25 +89,27 @@ export type UnsignedReceipt = Omit<Receipt, 'integrity'> & {
   integrity: Pick<ReceiptIntegrity, 'prevEventHash' | 'prevReceiptHash' | 'signingKeyId' | 'signatureAlg'>;
 };
 
-/**
- * `data` of a `key.generated` receipt (actionId and the action fields null). It MUST be signed by the
- * key it announces (proof of possession) and is the first receipt that key signs.
- */
-export interface KeyGeneratedData {
+/** One public key in a tenant's key ring. Keys are never removed: retired keys keep verifying old receipts. */
+export interface KeyringEntry {
   keyId: string;
-  /** SPKI PEM of the new key. */
+  tenantId: string;
+  status: string;
+  createdAt: string;
+  rotatedAt: string | null;
+  /** SPKI PEM. */
   publicKeyPem: string;
-  signatureAlg: 'Ed25519';
 }
 
 /**
- * `data` of a `key.rotated` receipt. It MUST be signed by the previous key (`previousKeyId`), so the
- * stream itself carries the chain of custody from one key to the next; `keyId`/`publicKeyPem` name
- * the new key, which signs every later receipt. Receipts signed by the previous key keep verifying.
+ * `data` of `key.generated` and `key.rotated` receipts (actionId and the action fields null).
+ * Chain of custody, checked by verifiers: a `key.generated` receipt MUST be signed by the key it
+ * introduces (`newKeyId`, proof of possession); a `key.rotated` receipt MUST be signed by the key it
+ * replaces (`previousKeyId`), so the stream itself shows who handed signing over to whom.
  */
-export interface KeyRotatedData {
-  previousKeyId: string;
-  keyId: string;
-  publicKeyPem: string;
-  signatureAlg: 'Ed25519';
+export interface KeyReceiptData {
+  newKeyId: string;
+  /** The key being replaced; null for `key.generated`. */
+  previousKeyId: string | null;
+  /** The tenant's key ring after this change, newest first; it MUST contain `newKeyId`. */
+  keyring: { activeKeyId: string; keys: KeyringEntry[] };
 }

@@ -1,11 +1,6 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
+import { RFC8032_VECTORS } from '../test-support/rfc8032';
 import { KeyDecryptionError, deriveKek, generateSigningKey, openPrivateKey, privateKeyFromSeed, publicKeyPemOf, sealPrivateKey } from './signing-keys';
-
-export const RFC8032_TEST1 = {
-  seed: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
-  publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
-  signature: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
-};
 
 describe('signing keys', () => {
   const kek = deriveKek('test key-encryption secret');
@@ -22,11 +17,11 @@ describe('signing keys', () => {
     expect(generateSigningKey().keyId).not.toBe(key.keyId);
   });
 
-  it('derives the key from a seed: RFC 8032 §7.1 test 1', () => {
-    const key = privateKeyFromSeed(Buffer.from(RFC8032_TEST1.seed, 'hex'));
+  it.each(RFC8032_VECTORS)('derives the key from a seed: RFC 8032 §7.1 public key $publicKey', (vector) => {
+    const key = privateKeyFromSeed(Buffer.from(vector.seed, 'hex'));
     const raw = createPublicKey(key).export({ type: 'spki', format: 'der' }).subarray(12);
-    expect(raw.toString('hex')).toBe(RFC8032_TEST1.publicKey);
-    expect(sign(null, Buffer.alloc(0), key).toString('hex')).toBe(RFC8032_TEST1.signature);
+    expect(raw.toString('hex')).toBe(vector.publicKey);
+    expect(sign(null, Buffer.from(vector.message, 'hex'), key).toString('hex')).toBe(vector.signature);
     expect(() => privateKeyFromSeed(new Uint8Array(31))).toThrow(RangeError);
   });
 

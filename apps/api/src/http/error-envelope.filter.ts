@@ -56,6 +56,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status === 404) return make(404, 'not_found', `Route ${request.method} ${request.url.split('?')[0]} not found.`);
       if (status === 405) return make(405, 'method_not_allowed', 'Method not allowed.');
+      if (status === 413) return make(413, 'payload_too_large', 'Request body is too large.');
+      if (status === 415) return make(415, 'unsupported_media_type', 'Content-Type must be application/json.');
+      if (status === 400 && /JSON/i.test(exception.message)) return make(400, 'invalid_json', 'Request body is not valid JSON.');
       return make(status, status >= 500 ? 'internal_error' : 'bad_request', status >= 500 ? 'Unexpected error.' : exception.message);
     }
     if (typeof e?.code === 'string' && STATUS_BY_CODE[e.code] !== undefined) {

@@ -4,7 +4,7 @@ import { SIMULATED_CONNECTOR_IDS } from './simulated-connectors';
 const actionId = 'act_01hzy8k3m4n5p6q7r8s9t0abcd';
 const run = (toolId: string, operation: string, target: string, input: Record<string, unknown> = {}) =>
   executeSimulatedConnector({ actionId, resource: { toolId, operation, target }, input });
-const added = (toolId: string, operation: string, target: string) => ({ toolId, operation, target, referenceId: `exec_${actionId}` });
+const referenceId = `exec_${actionId}`;
 
 describe('executeSimulatedConnector (OARS v1 §2.18)', () => {
   it('lists the five simulated connectors', () => {
@@ -14,35 +14,35 @@ describe('executeSimulatedConnector (OARS v1 §2.18)', () => {
   it('jira create_ticket returns a SEC ticket from the last 6 of the action id, upper-cased', () => {
     expect(run('jira', 'create_ticket', 'project:SEC')).toEqual({
       status: 'executed',
-      output: { ticketId: 'SEC-T0ABCD', project: 'project:SEC', status: 'created', ...added('jira', 'create_ticket', 'project:SEC') },
+      output: { ticketId: 'SEC-T0ABCD', project: 'project:SEC', status: 'created', toolId: 'jira', operation: 'create_ticket', target: 'project:SEC', referenceId },
     });
   });
 
   it('slack send_message queues a message', () => {
     expect(run('slack', 'send_message', '#sec-ops')).toEqual({
       status: 'executed',
-      output: { channel: '#sec-ops', messageStatus: 'queued', messageId: 'msg_s9t0abcd', ...added('slack', 'send_message', '#sec-ops') },
+      output: { channel: '#sec-ops', messageStatus: 'queued', messageId: 'msg_s9t0abcd', toolId: 'slack', operation: 'send_message', target: '#sec-ops', referenceId },
     });
   });
 
   it.each(['change_permissions', 'rotate_keys'])('iam %s is applied', (operation) => {
     expect(run('iam', operation, 'role:admin')).toEqual({
       status: 'executed',
-      output: { operation, target: 'role:admin', status: 'applied', changeRef: 'iam_r8s9t0abcd', ...added('iam', operation, 'role:admin') },
+      output: { operation, target: 'role:admin', status: 'applied', changeRef: 'iam_r8s9t0abcd', toolId: 'iam', referenceId },
     });
   });
 
   it.each(['create_page', 'update_page'])('confluence %s is saved', (operation) => {
     expect(run('confluence', operation, 'space:SEC')).toEqual({
       status: 'executed',
-      output: { space: 'space:SEC', operation, pageId: 'cf_s9t0abcd', status: 'saved', ...added('confluence', operation, 'space:SEC') },
+      output: { space: 'space:SEC', operation, pageId: 'cf_s9t0abcd', status: 'saved', toolId: 'confluence', target: 'space:SEC', referenceId },
     });
   });
 
   it('database run_query completes a read without any vault secret', () => {
     expect(run('database', 'run_query', 'db:analytics', { sql: 'SELECT count(*) FROM events' })).toEqual({
       status: 'executed',
-      output: { queryRef: 'db_s9t0abcd', target: 'db:analytics', rowCount: 1, status: 'completed', ...added('database', 'run_query', 'db:analytics') },
+      output: { queryRef: 'db_s9t0abcd', target: 'db:analytics', rowCount: 1, status: 'completed', toolId: 'database', operation: 'run_query', referenceId },
     });
   });
 

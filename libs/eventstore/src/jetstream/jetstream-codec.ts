@@ -4,6 +4,7 @@ import { EventToAppend, StoredEvent } from '../event-store.port';
 /** Header names of a stored event. The payload is exactly `JSON.stringify(event.data)`. */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 export const EXPECTED_LAST_SEQUENCE_HEADER = 'Nats-Expected-Last-Sequence';
+export const EXPECTED_LAST_MSG_ID_HEADER = 'Nats-Expected-Last-Msg-Id';
 export const EVENT_TYPE_HEADER = 'Oars-Event-Type';
 
 /** A message as read back, from a direct/JSM get (`header`) or a consumer (`headers`). */
@@ -17,11 +18,17 @@ interface ReadMessage {
 
 const decoder = new TextDecoder();
 
-/** Headers of one append: dedupe id, the expected stream head (always set, also for 0), and the type. */
-export function appendHeaders(event: EventToAppend, expectedLastSequence: number): MsgHdrs {
+/**
+ * Headers of one pipelined append: dedupe id, the expected stream head (always set, also for 0),
+ * the type and, after the first event, the id of the previous event of the same call. The last
+ * guard matters: when the first event is rejected because the head was N+1 instead of N, the
+ * second event (expecting N+1) would otherwise land on top of another writer's event.
+ */
+export function appendHeaders(event: EventToAppend, expectedLastSequence: number, previousId: string | undefined): MsgHdrs {
   const h = headers();
   h.set(MSG_ID_HEADER, event.id);
   h.set(EXPECTED_LAST_SEQUENCE_HEADER, String(expectedLastSequence));
+  if (previousId !== undefined) h.set(EXPECTED_LAST_MSG_ID_HEADER, previousId);
   h.set(EVENT_TYPE_HEADER, event.type);
   return h;
 }

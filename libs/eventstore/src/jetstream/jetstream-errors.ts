@@ -11,6 +11,9 @@ const TRANSPORT_ERRORS = [
   errors.NoRespondersError,
 ];
 
+/** JetStream "wrong last msg ID" (the previous event of a pipelined append is not the head). */
+const WRONG_LAST_MSG_ID = 10070;
+
 /** True when `err` says the JetStream API answered "no such stream". */
 export function isStreamNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
@@ -31,16 +34,17 @@ function actualSequence(err: JetStreamApiError): number | undefined {
 }
 
 /**
- * Translates a NATS/JetStream failure at the adapter's edge: 10071 (wrong last sequence) becomes
- * `ConcurrencyError`; connection, timeout and "JetStream not answering" failures become
+ * Translates a NATS/JetStream failure at the adapter's edge: 10071 (wrong last sequence) and 10070
+ * (wrong last msg id) become `ConcurrencyError`; connection, timeout and "JetStream not answering" failures become
  * `DependencyUnavailableError('nats')`; anything else passes through unchanged.
  */
 export function translateNatsError(err: unknown, stream?: string, expectedVersion?: number): unknown {
   if (err instanceof ConcurrencyError || err instanceof DependencyUnavailableError) return err;
   if (err instanceof JetStreamApiError) {
-    if (err.code === JetStreamApiCodes.StreamWrongLastSequence && stream !== undefined) {
+    if (stream !== undefined && err.code === JetStreamApiCodes.StreamWrongLastSequence) {
       return new ConcurrencyError(stream, expectedVersion ?? -1, actualSequence(err));
     }
+    if (stream !== undefined && err.code === WRONG_LAST_MSG_ID) return new ConcurrencyError(stream, expectedVersion ?? -1);
     return err;
   }
   if (isNoStreamForSubject(err) || TRANSPORT_ERRORS.some((type) => err instanceof type)) {

@@ -1,12 +1,14 @@
-import type { NatsConnection, Subscription as NatsSubscription } from '@nats-io/nats-core';
+import type { NatsConnection, Status, Subscription as NatsSubscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { DeliverPolicy, JetStreamClient, JetStreamManager, jetstreamManager, StoredMsg, JsMsg } from '@nats-io/jetstream';
+import { JetStreamClient, JetStreamManager, jetstreamManager, JsMsg } from '@nats-io/jetstream';
 import { AppendOptions, AppendResult, EventStore, EventToAppend, ReadOptions, StoredEvent, StreamHead, Subscription } from '../event-store.port';
-import { DependencyUnavailableError, StreamConfigMismatchError } from '../errors';
+import { DependencyUnavailableError } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
-import { appendHeaders, decodeEvent } from './jetstream-codec';
-import { isNoStreamForSubject, isStreamNotFound, translateNatsError } from './jetstream-errors';
-import { desiredStreamConfig, JetStreamNaming, streamConfigDifferences } from './jetstream-stream-config';
+import { appendHeaders } from './jetstream-codec';
+import { isNoStreamForSubject, translateNatsError } from './jetstream-errors';
+import { JetStreamReader } from './jetstream-reader';
+import { JetStreamNaming } from './jetstream-stream-config';
+import { JetStreamStreamRegistry } from './jetstream-stream-registry';
 import { JetStreamSubscription } from './jetstream-subscription';
 
 export interface JetStreamEventStoreOptions {
@@ -26,9 +28,6 @@ export interface JetStreamEventStoreOptions {
   requestTimeoutMs?: number;
 }
 
-/** Reads of at most this many events use pipelined message gets; larger ones an ordered consumer. */
-const SMALL_READ = 16;
-const FETCH_BATCH = 500;
 const PING_TIMEOUT_MS = 1_000;
 
 /**
@@ -36,25 +35,31 @@ const PING_TIMEOUT_MS = 1_000;
  * tenant's chain order. Appends carry `Nats-Expected-Last-Sequence` (the writer's head, + 1 per
  * pipelined event) and `Nats-Msg-Id` (the event id, deduplicated for 10 minutes). A retry of a
  * failed append MUST reuse the original `expectedVersion`: events already stored come back as
- * duplicates at their original sequences and the rest lands right after them.
+ * duplicates at their original sequences and the rest lands right after them (after the window, the
+ * same retry fails with `ConcurrencyError` instead of writing twice). While the connection is known
+ * to be down, appends fail at once with `DependencyUnavailableError`; the connection reconnects forever.
  */
 export class JetStreamEventStore implements EventStore {
-  private readonly known = new Map<string, Promise<void>>();
   private readonly hintListeners = new Set<(stream: string) => void>();
   private readonly subscriptions = new Set<JetStreamSubscription>();
   private hintSubscription?: NatsSubscription;
   private disconnected = false;
+  private statusEvents?: AsyncIterable<Status> & { stop?: () => void };
   private readonly js: JetStreamClient;
+  private readonly streams: JetStreamStreamRegistry;
+  private readonly reader: JetStreamReader;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly naming: JetStreamNaming,
-    private readonly replicas: number,
+    replicas: number,
     private readonly timeoutMs: number,
     private readonly ownsConnection: boolean,
   ) {
     this.js = jsm.jetstream();
+    this.streams = new JetStreamStreamRegistry(jsm, naming, replicas);
+    this.reader = new JetStreamReader(jsm, this.js, naming);
     void this.watchStatus();
   }
 
@@ -93,13 +98,13 @@ export class JetStreamEventStore implements EventStore {
     assertExpectedVersion(expected);
     if (this.nc.isClosed() || this.disconnected) throw new DependencyUnavailableError('nats', new Error('not connected to NATS'));
     try {
-      await this.ensureStream(stream);
+      await this.streams.ensure(stream);
       try {
         return await this.publish(stream, events, expected);
       } catch (err) {
         if (!isNoStreamForSubject(err)) throw err;
-        this.known.delete(stream); // deleted behind our back: verify or re-create, then retry once
-        await this.ensureStream(stream);
+        this.streams.forget(stream); // deleted behind our back: verify or re-create, then retry once
+        await this.streams.ensure(stream);
         return await this.publish(stream, events, expected);
       }
     } catch (err) {
@@ -110,33 +115,27 @@ export class JetStreamEventStore implements EventStore {
   async read(stream: string, options?: ReadOptions): Promise<StoredEvent[]> {
     assertStreamId(stream);
     const { from, limit } = readRange(options);
-    return this.guard(async () => {
-      const last = await this.lastSequence(stream);
-      const end = Math.min(last, from + limit - 1);
-      if (end < from) return [];
-      if (end - from < SMALL_READ) return this.getRange(stream, from, end);
-      return this.fetchRange(stream, from, end - from + 1);
-    });
+    return this.guard(() => this.reader.range(stream, from, limit));
   }
 
   async head(stream: string): Promise<StreamHead> {
     assertStreamId(stream);
     return this.guard(async () => {
-      const sequence = await this.lastSequence(stream);
-      return { sequence, last: sequence === 0 ? null : await this.get(stream, sequence) };
+      const sequence = await this.reader.lastSequence(stream);
+      return { sequence, last: sequence === 0 ? null : await this.reader.message(stream, { seq: sequence }) };
     });
   }
 
   async lastBySubject(stream: string, subject: string): Promise<StoredEvent | null> {
     assertStreamId(stream);
     assertSubject(subject);
-    return this.getMessage(stream, { last_by_subj: this.naming.tenantSubjectPrefix(stream) + subject });
+    return this.guard(() => this.reader.message(stream, { last_by_subj: this.naming.tenantSubjectPrefix(stream) + subject }));
   }
 
   async get(stream: string, sequence: number): Promise<StoredEvent | null> {
     assertStreamId(stream);
     if (!Number.isSafeInteger(sequence) || sequence < 1) return null;
-    return this.getMessage(stream, { seq: sequence });
+    return this.guard(() => this.reader.message(stream, { seq: sequence }));
   }
 
   async listStreams(): Promise<Array<{ stream: string; lastSequence: number }>> {
@@ -152,7 +151,7 @@ export class JetStreamEventStore implements EventStore {
 
   async subscribe(stream: string, from: number, handler: (event: StoredEvent) => Promise<void>): Promise<Subscription> {
     assertStreamId(stream);
-    const decode = (msg: JsMsg): StoredEvent => this.decode(stream, msg);
+    const decode = (msg: JsMsg): StoredEvent => this.reader.decode(stream, msg);
     const sub = new JetStreamSubscription({ js: this.js, streamName: this.naming.streamName(stream), decode }, from, handler);
     this.subscriptions.add(sub);
     return {
@@ -212,15 +211,20 @@ export class JetStreamEventStore implements EventStore {
     this.hintSubscription?.unsubscribe();
     this.hintSubscription = undefined;
     this.hintListeners.clear();
+    this.statusEvents?.stop?.();
     if (this.ownsConnection && !this.nc.isClosed()) await this.nc.close();
   }
 
-  /** Publishes every event before awaiting any ack (pipelined), then reads the acks in order. */
+  /**
+   * Publishes every event before awaiting any ack (pipelined), then reads the acks in order. Event i
+   * expects head `expected + i` and, for i > 0, that event i - 1 is the last message, so nothing
+   * after a rejected event can be stored.
+   */
   private async publish(stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
     const prefix = this.naming.tenantSubjectPrefix(stream);
     const settled = await Promise.allSettled(
       events.map((e, i) =>
-        this.js.publish(prefix + e.subject, JSON.stringify(e.data), { headers: appendHeaders(e, expected + i), timeout: this.timeoutMs }),
+        this.js.publish(prefix + e.subject, JSON.stringify(e.data), { headers: appendHeaders(e, expected + i, events[i - 1]?.id), timeout: this.timeoutMs }),
       ),
     );
     if (settled.every((r) => r.status === 'rejected' && isNoStreamForSubject(r.reason))) {
@@ -236,93 +240,6 @@ export class JetStreamEventStore implements EventStore {
     return { firstSequence: sequences[0], lastSequence: sequences[sequences.length - 1], duplicates };
   }
 
-  /** Creates the tenant's stream on first use, or checks an existing one; cached per process. */
-  private ensureStream(tenant: string): Promise<void> {
-    let ready = this.known.get(tenant);
-    if (!ready) {
-      ready = this.createOrVerify(tenant);
-      this.known.set(tenant, ready);
-      const settled = ready;
-      settled.catch(() => {
-        if (this.known.get(tenant) === settled) this.known.delete(tenant);
-      });
-    }
-    return ready;
-  }
-
-  private async createOrVerify(tenant: string): Promise<void> {
-    const desired = desiredStreamConfig(this.naming, tenant, this.replicas);
-    let info;
-    try {
-      info = await this.jsm.streams.info(desired.name);
-    } catch (err) {
-      if (!isStreamNotFound(err)) throw err;
-      try {
-        await this.jsm.streams.add(desired);
-        return;
-      } catch (addErr) {
-        // created concurrently (10058: name in use with another config): check what is there
-        info = await this.jsm.streams.info(desired.name).catch(() => Promise.reject(addErr));
-      }
-    }
-    const differences = streamConfigDifferences(desired, info.config);
-    if (differences.length > 0) throw new StreamConfigMismatchError(desired.name, differences);
-  }
-
-  private async lastSequence(stream: string): Promise<number> {
-    try {
-      return (await this.jsm.streams.info(this.naming.streamName(stream))).state.last_seq;
-    } catch (err) {
-      if (isStreamNotFound(err)) return 0;
-      throw err;
-    }
-  }
-
-  private async getMessage(stream: string, query: { seq: number } | { last_by_subj: string }): Promise<StoredEvent | null> {
-    return this.guard(async () => {
-      try {
-        const msg = await this.jsm.streams.getMessage(this.naming.streamName(stream), query);
-        return msg ? this.decode(stream, msg) : null;
-      } catch (err) {
-        if (isStreamNotFound(err)) return null;
-        throw err;
-      }
-    });
-  }
-
-  private async getRange(stream: string, from: number, end: number): Promise<StoredEvent[]> {
-    const name = this.naming.streamName(stream);
-    const gets: Array<Promise<StoredMsg | null>> = [];
-    for (let seq = from; seq <= end; seq++) gets.push(this.jsm.streams.getMessage(name, { seq }));
-    const msgs = await Promise.all(gets);
-    return msgs.filter((m): m is StoredMsg => m !== null).map((m) => this.decode(stream, m));
-  }
-
-  /** Reads `count` events from `from` with an ordered consumer, fetched in batches, then deletes it. */
-  private async fetchRange(stream: string, from: number, count: number): Promise<StoredEvent[]> {
-    const consumer = await this.js.consumers.get(this.naming.streamName(stream), {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from,
-      inactive_threshold: 30_000,
-    });
-    const out: StoredEvent[] = [];
-    try {
-      while (out.length < count) {
-        const batch = await consumer.fetch({ max_messages: Math.min(count - out.length, FETCH_BATCH), expires: 5_000 });
-        const before = out.length;
-        for await (const msg of batch) out.push(this.decode(stream, msg));
-        if (out.length === before) throw new DependencyUnavailableError('nats', new Error(`read of ${stream} from ${from} stalled`));
-      }
-      return out;
-    } finally {
-      void consumer.delete().catch(() => undefined);
-    }
-  }
-
-  private decode(stream: string, msg: StoredMsg | JsMsg): StoredEvent {
-    return decodeEvent(stream, this.naming.tenantSubjectPrefix(stream).length, msg);
-  }
-
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -333,8 +250,9 @@ export class JetStreamEventStore implements EventStore {
 
   /** Tracks connection state so appends fail fast while NATS is known to be down. */
   private async watchStatus(): Promise<void> {
+    this.statusEvents = this.nc.status();
     try {
-      for await (const s of this.nc.status()) {
+      for await (const s of this.statusEvents) {
         if (s.type === 'disconnect') this.disconnected = true;
         else if (s.type === 'reconnect') this.disconnected = false;
         else if (s.type === 'close') return;

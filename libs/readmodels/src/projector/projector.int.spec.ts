@@ -111,7 +111,7 @@ describe('Projector', () => {
 
     const first = projector({ batchSize: 25 });
     await first.start();
-    await eventually(() => first.position(s.tenantId) >= 100);
+    expect(await first.waitForPosition(s.tenantId, 100, 20_000)).toBe(true);
     await first.stop();
     const stoppedAt = await readCheckpoint(db.sql, s.tenantId);
     expect(stoppedAt).toBe(first.position(s.tenantId));
@@ -158,18 +158,27 @@ describe('Projector', () => {
   });
 
   it('does not skip a receipt the read model refuses: the tenant stays behind it, others continue', async () => {
-    const bad = new ReceiptStreamBuilder(uniqueNamespace('bad'));
-    const good = new ReceiptStreamBuilder(uniqueNamespace('good'));
-    const ok = actions(bad, 1);
-    const broken = { ...givenKeyGenerated(bad), timestamp: 'not-a-timestamp' };
-    await appendReceipts(store, [...ok, broken, ...actions(bad, 1)]);
-    const p = projector({ batchSize: ok.length });
-    await p.start();
-    const { lastSequence } = await appendReceipts(store, actions(good, 2));
-    expect(await p.waitForPosition(good.tenantId, lastSequence, 20_000)).toBe(true);
-    await eventually(() => p.status().problems.some((x) => x.tenant === bad.tenantId && x.attempts >= 2));
-    expect(p.status().state).toBe('ERROR');
-    expect(p.position(bad.tenantId)).toBe(ok.length);
-    expect(await readCheckpoint(db.sql, bad.tenantId)).toBe(ok.length);
+    // Its own database and store: this tenant stays stuck, which the other tests must not see.
+    const isolated = await createTestDatabase();
+    const isolatedStore = await openTestEventStore(isolated.sql);
+    try {
+      const bad = new ReceiptStreamBuilder(uniqueNamespace('bad'));
+      const good = new ReceiptStreamBuilder(uniqueNamespace('good'));
+      const ok = actions(bad, 1);
+      const broken = { ...givenKeyGenerated(bad), timestamp: 'not-a-timestamp' };
+      await appendReceipts(isolatedStore, [...ok, broken, ...actions(bad, 1)]);
+      const p = projector({ store: isolatedStore, sql: isolated.sql, batchSize: ok.length });
+      await p.start();
+      const { lastSequence } = await appendReceipts(isolatedStore, actions(good, 2));
+      expect(await p.waitForPosition(good.tenantId, lastSequence, 20_000)).toBe(true);
+      await eventually(() => p.status().problems.some((x) => x.tenant === bad.tenantId && x.attempts >= 2));
+      expect(p.status().state).toBe('ERROR');
+      expect(p.position(bad.tenantId)).toBe(ok.length);
+      expect(await readCheckpoint(isolated.sql, bad.tenantId)).toBe(ok.length);
+      await p.stop();
+    } finally {
+      await isolatedStore.close();
+      await isolated.drop();
+    }
   });
 });

@@ -149,10 +149,13 @@ export class Projector {
 
   private async poll(): Promise<void> {
     try {
-      if (!this.ready) {
-        for (const [tenant, position] of await loadCheckpoints(this.sql)) this.advance(tenant, position);
-        this.ready = true;
+      // Checkpoints move under us when another projector instance or a rebuild works on the same database.
+      const checkpoints = await loadCheckpoints(this.sql);
+      for (const tenant of new Set([...this.tenants.keys(), ...checkpoints.keys()])) {
+        const position = checkpoints.get(tenant) ?? 0;
+        if (position !== this.position(tenant)) this.advance(tenant, position);
       }
+      this.ready = true;
       for (const { stream, lastSequence } of await this.store.listStreams()) {
         const p = this.progress(stream);
         p.head = lastSequence;

@@ -102,3 +102,9 @@ export async function listActionReceipts(sql: SqlExecutor, tenantId: string, act
   );
   return rows.map((r) => JSON.parse(r.body) as Receipt);
 }
+
+/** The receipt at one position of a tenant's stream (the verifier's predecessor lookup). */
+export async function getReceiptBySequence(sql: SqlExecutor, tenantId: string, sequence: number): Promise<Receipt | null> {
+  const { rows } = await sql.query<{ body: string }>('SELECT body FROM receipts WHERE tenant_id = $1 AND sequence = $2', [tenantId, sequence]);
+  return rows.length > 0 ? (JSON.parse(rows[0].body) as Receipt) : null;
+}

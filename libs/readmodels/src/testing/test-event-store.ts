@@ -1,8 +1,7 @@
 import type { SqlClient } from '@oars/db';
-import type { EventStore } from '@oars/eventstore';
-import { MemoryEventStore } from '@oars/testing';
+import { EmbeddedEventStore, type EventStore } from '@oars/eventstore';
 
-/** The event store the read-model integration specs project from. */
-export async function openTestEventStore(_sql: SqlClient): Promise<EventStore> {
-  return new MemoryEventStore();
+/** The event store the read-model integration specs project from: the real embedded adapter. */
+export async function openTestEventStore(sql: SqlClient): Promise<EventStore> {
+  return new EmbeddedEventStore(sql);
 }

@@ -2,7 +2,7 @@ import type { Receipt } from '../receipt.types';
 import { chainLinkOf, verifyChain, type ChainLink, type ChainVerificationOptions } from './receipt-chain.verify';
 import { checkReceiptSchema } from './receipt-schema.check';
 import { verifyReceiptSignature } from './receipt-signature.verify';
-import type { TrustedKey } from './trusted-keys';
+import { keyCustodyErrorOf, type TrustedKey } from './trusted-keys';
 import { portableVerifierCrypto, type VerifierCrypto } from './verifier-crypto';
 
 export interface BundleVerification {
@@ -35,6 +35,7 @@ export class ReceiptBundleVerifier {
   private readonly errors: string[] = [];
   private readonly keyConflicts: string[] = [];
   private readonly unknownKeys = new Map<string, number>();
+  /** Chain findings about single receipts (not placeable, key custody), reported before the chain's own. */
   private readonly unchainable: string[] = [];
   private checked = 0;
   private signatureFailures = 0;
@@ -71,8 +72,13 @@ export class ReceiptBundleVerifier {
         for (const error of signature.errors) this.errors.push(`${label}: ${error}`);
       }
     }
-    if (schema.isSchemaValid) this.links.push(chainLinkOf(r));
-    else this.unchainable.push(`${label}: not placed in the chain (schema invalid).`);
+    if (schema.isSchemaValid) {
+      this.links.push(chainLinkOf(r));
+      const custody = keyCustodyErrorOf(r);
+      if (custody) this.unchainable.push(custody);
+    } else {
+      this.unchainable.push(`${label}: not placed in the chain (schema invalid).`);
+    }
   }
 
   /** The verdict over everything added so far. */

@@ -30,15 +30,32 @@ export function parseTrustedKeys(json: unknown): TrustedKey[] {
 }
 
 /**
- * The public key a `key.generated` or `key.rotated` receipt announces (`data.keyId`, `data.publicKeyPem`),
- * or null for any other receipt. Trusting these is trust on first use: it proves the stream is
- * consistent with itself, not that it comes from the tenant.
+ * The public keys a `key.generated` or `key.rotated` receipt carries (`data.keyring.keys`, see
+ * `KeyReceiptData`), or none for any other receipt. Trusting these is trust on first use: it proves
+ * the stream is consistent with itself, not that it comes from the tenant.
  */
-export function embeddedKeyOf(receipt: unknown): TrustedKey | null {
-  if (!isRecord(receipt) || (receipt.type !== 'key.generated' && receipt.type !== 'key.rotated')) return null;
-  const data = receipt.data;
-  if (!isRecord(data) || typeof data.keyId !== 'string' || typeof data.publicKeyPem !== 'string') return null;
-  return { keyId: data.keyId, publicKeyPem: data.publicKeyPem };
+export function embeddedKeysOf(receipt: unknown): TrustedKey[] {
+  if (!isRecord(receipt) || (receipt.type !== 'key.generated' && receipt.type !== 'key.rotated')) return [];
+  const ring = isRecord(receipt.data) && isRecord(receipt.data.keyring) ? receipt.data.keyring.keys : undefined;
+  if (!Array.isArray(ring)) return [];
+  return ring
+    .filter((k): k is TrustedKey => isRecord(k) && typeof k.keyId === 'string' && typeof k.publicKeyPem === 'string')
+    .map(({ keyId, publicKeyPem }) => ({ keyId, publicKeyPem }));
+}
+
+/**
+ * Chain-of-custody rule for key receipts: `key.generated` MUST be signed by the key it introduces
+ * (`data.newKeyId`) and `key.rotated` by the key it replaces (`data.previousKeyId`). Returns the violation, or null.
+ */
+export function keyCustodyErrorOf(receipt: { type: string; sequence: number; data: Record<string, unknown>; integrity: { signingKeyId: string } }): string | null {
+  const signer = receipt.integrity.signingKeyId;
+  if (receipt.type === 'key.generated' && receipt.data.newKeyId !== signer) {
+    return `Sequence ${receipt.sequence}: key.generated is signed by ${signer}, not by the key it introduces.`;
+  }
+  if (receipt.type === 'key.rotated' && receipt.data.previousKeyId !== signer) {
+    return `Sequence ${receipt.sequence}: key.rotated is signed by ${signer}, not by the key it replaces.`;
+  }
+  return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

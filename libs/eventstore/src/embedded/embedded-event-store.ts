@@ -1,0 +1,192 @@
+import type { SqlClient, SqlExecutor } from '@oars/db';
+import { AppendOptions, AppendResult, EventStore, EventToAppend, ReadOptions, StoredEvent, StreamHead, Subscription } from '../event-store.port';
+import { ConcurrencyError } from '../errors';
+import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
+import { EmbeddedSubscription } from './embedded-subscription';
+
+/** Some events of one append are already stored and others are not (or live in another stream). */
+export class MixedDuplicateBatchError extends Error {
+  readonly code = 'mixed_duplicate_batch';
+  constructor(readonly stream: string, readonly storedIds: string[]) {
+    super(`Stream ${stream}: events ${storedIds.join(', ')} are already stored but the rest of the append is not; append the new events separately.`);
+    this.name = 'MixedDuplicateBatchError';
+  }
+}
+
+interface EventRow {
+  sequence: string | number;
+  id: string;
+  type: string;
+  subject: string;
+  data: string;
+}
+
+const COLUMNS = 'sequence, id, type, subject, data';
+/** Rows per INSERT statement (6 parameters each, well below the 65535-parameter limit). */
+const INSERT_CHUNK = 1000;
+
+/**
+ * The EventStore port on a Postgres (or PGlite) table, over the `SqlClient` seam. An append is one
+ * transaction: duplicate ids are detected first (a fully stored batch returns its original
+ * positions and writes nothing), the stream head is compared-and-set in `oars_streams`, then the
+ * events are inserted. `data` is stored as the exact JSON text. The tables come from
+ * `migrations/0001_event_store.sql`, run by the caller's migration runner.
+ */
+export class EmbeddedEventStore implements EventStore {
+  private readonly hintListeners = new Set<(stream: string) => void>();
+  private readonly subscriptions = new Set<EmbeddedSubscription>();
+
+  constructor(private readonly sql: SqlClient) {}
+
+  async append(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
+    assertStreamId(stream);
+    assertEvents(events);
+    assertExpectedVersion(options.expectedVersion);
+    let result: AppendResult;
+    try {
+      result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, options.expectedVersion));
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      // A concurrent append stored one of these ids first: run again, which reports duplicates.
+      result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, options.expectedVersion));
+    }
+    if (!result.duplicates[0]) this.notify(stream);
+    return result;
+  }
+
+  async read(stream: string, options?: ReadOptions): Promise<StoredEvent[]> {
+    assertStreamId(stream);
+    const { from, limit } = readRange(options);
+    const { rows } = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence >= $2 ORDER BY sequence LIMIT $3`,
+      [stream, from, limit],
+    );
+    return rows.map((r) => toEvent(stream, r));
+  }
+
+  async head(stream: string): Promise<StreamHead> {
+    assertStreamId(stream);
+    const { rows } = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 ORDER BY sequence DESC LIMIT 1`, [stream]);
+    const last = rows.length ? toEvent(stream, rows[0]) : null;
+    return { sequence: last?.sequence ?? 0, last };
+  }
+
+  async lastBySubject(stream: string, subject: string): Promise<StoredEvent | null> {
+    assertStreamId(stream);
+    assertSubject(subject);
+    const { rows } = await this.sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND subject = $2 ORDER BY sequence DESC LIMIT 1`,
+      [stream, subject],
+    );
+    return rows.length ? toEvent(stream, rows[0]) : null;
+  }
+
+  async get(stream: string, sequence: number): Promise<StoredEvent | null> {
+    assertStreamId(stream);
+    if (!Number.isSafeInteger(sequence) || sequence < 1) return null;
+    const { rows } = await this.sql.query<EventRow>(`SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence = $2`, [stream, sequence]);
+    return rows.length ? toEvent(stream, rows[0]) : null;
+  }
+
+  async listStreams(): Promise<Array<{ stream: string; lastSequence: number }>> {
+    const { rows } = await this.sql.query<{ stream: string; head: string | number }>('SELECT stream, head FROM oars_streams ORDER BY stream');
+    return rows.map((r) => ({ stream: r.stream, lastSequence: Number(r.head) }));
+  }
+
+  async subscribe(stream: string, from: number, handler: (event: StoredEvent) => Promise<void>): Promise<Subscription> {
+    assertStreamId(stream);
+    const sub = new EmbeddedSubscription(this, stream, from, handler);
+    this.subscriptions.add(sub);
+    return {
+      close: async () => {
+        this.subscriptions.delete(sub);
+        await sub.close();
+      },
+    };
+  }
+
+  /** In-process only: listeners hear of appends made through this instance, after commit. */
+  onAppendHint(listener: (stream: string) => void): () => void {
+    this.hintListeners.add(listener);
+    return () => {
+      this.hintListeners.delete(listener);
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.sql.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Ends the subscriptions; the SqlClient belongs to the caller and stays open. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.subscriptions.clear();
+    this.hintListeners.clear();
+  }
+
+  private async appendIn(tx: SqlExecutor, stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
+    const ids = events.map((e) => e.id);
+    const { rows: stored } = await tx.query<{ id: string; stream: string; sequence: string | number }>(
+      `SELECT id, stream, sequence FROM oars_events WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
+      ids,
+    );
+    if (stored.length > 0) return duplicateResult(stream, ids, stored);
+
+    const n = events.length;
+    const bumped =
+      expected === 0
+        ? await tx.query('INSERT INTO oars_streams (stream, head) VALUES ($1, $2) ON CONFLICT (stream) DO NOTHING', [stream, n])
+        : await tx.query('UPDATE oars_streams SET head = head + $3 WHERE stream = $1 AND head = $2', [stream, expected, n]);
+    if (bumped.rowCount !== 1) {
+      const { rows } = await tx.query<{ head: string | number }>('SELECT head FROM oars_streams WHERE stream = $1', [stream]);
+      throw new ConcurrencyError(stream, expected, rows.length ? Number(rows[0].head) : 0);
+    }
+    for (let start = 0; start < n; start += INSERT_CHUNK) {
+      const chunk = events.slice(start, start + INSERT_CHUNK);
+      const values: unknown[] = [];
+      const tuples = chunk.map((e, i) => {
+        const p = i * 6;
+        values.push(stream, expected + start + i + 1, e.id, e.type, e.subject, JSON.stringify(e.data));
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+      });
+      await tx.query(`INSERT INTO oars_events (stream, sequence, id, type, subject, data) VALUES ${tuples.join(', ')}`, values);
+    }
+    return { firstSequence: expected + 1, lastSequence: expected + n, duplicates: events.map(() => false) };
+  }
+
+  private notify(stream: string): void {
+    for (const listener of this.hintListeners) {
+      try {
+        listener(stream);
+      } catch {
+        // a hint listener's failure is its own business
+      }
+    }
+  }
+}
+
+/** A retried append: every id already stored in this stream gives back its original positions. */
+function duplicateResult(stream: string, ids: string[], stored: Array<{ id: string; stream: string; sequence: string | number }>): AppendResult {
+  if (stored.length !== ids.length || stored.some((r) => r.stream !== stream)) {
+    throw new MixedDuplicateBatchError(stream, stored.map((r) => r.id));
+  }
+  const byId = new Map(stored.map((r) => [r.id, Number(r.sequence)]));
+  const sequences = ids.map((id) => byId.get(id)!);
+  return { firstSequence: sequences[0], lastSequence: sequences[sequences.length - 1], duplicates: ids.map(() => true) };
+}
+
+function toEvent(stream: string, row: EventRow): StoredEvent {
+  return {
+    stream,
+    sequence: Number(row.sequence),
+    id: row.id,
+    type: row.type,
+    subject: row.subject,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
