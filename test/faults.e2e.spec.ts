@@ -15,14 +15,12 @@ const ACKS_AFTER_RESTART = 40;
 type Phase = 'before' | 'outage' | 'after';
 interface Outcome {
   phase: Phase;
-  status: number | 'hung';
+  status: number | 'hung' | 'no_answer';
   code?: string;
   state?: string;
   actionId?: string;
   receiptId?: string;
   idempotencyKey?: string;
-  ms?: number;
-  t0?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,7 +59,6 @@ describe('faults end to end: a private nats-server killed during submissions and
   async function submit(phase: Phase, agentId: string, idempotencyKey?: string): Promise<Outcome> {
     const headers: Record<string, string> = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const t0 = Date.now();
     try {
       const res = await fetch(`${http.baseUrl}/v1/actions`, {
         method: 'POST',
@@ -70,10 +67,10 @@ describe('faults end to end: a private nats-server killed during submissions and
         signal: AbortSignal.timeout(ANSWER_BOUND_MS),
       });
       const body = (await res.json()) as { error?: { code?: string }; state?: string; actionId?: string; receiptId?: string } | null;
-      return { phase, status: res.status, code: body?.error?.code, state: body?.state, actionId: body?.actionId, receiptId: body?.receiptId, idempotencyKey, ms: Date.now() - t0, t0 };
+      return { phase, status: res.status, code: body?.error?.code, state: body?.state, actionId: body?.actionId, receiptId: body?.receiptId, idempotencyKey };
     } catch (err) {
-      if ((err as Error).name === 'TimeoutError') return { phase, status: 'hung', idempotencyKey };
-      throw err;
+      const name = (err as Error).name;
+      return { phase, status: name === 'TimeoutError' ? 'hung' : 'no_answer', code: String(err), idempotencyKey };
     }
   }
 
@@ -99,18 +96,16 @@ describe('faults end to end: a private nats-server killed during submissions and
     try {
       await until('acknowledgements before the kill', () => acked() >= ACKS_BEFORE_KILL, 30_000);
       phase = 'outage';
-      if (process.env.FAULT_DEBUG) process.stderr.write(`kill at ${Date.now() % 100000}\n`);
       await server.kill();
       await until('503s during the outage', () => outcomes.some((o) => o.phase === 'outage' && o.status === 503), 20_000);
       await sleep(1_000); // the outage itself: keep NATS down for a while under load
-      if (process.env.FAULT_DEBUG) process.stderr.write(`restart at ${Date.now() % 100000}\n`);
       await server.restart();
-      if (process.env.FAULT_DEBUG) process.stderr.write(`restarted at ${Date.now() % 100000}\n`);
       phase = 'after';
       await until('acknowledgements after the restart', () => acked('after') >= ACKS_AFTER_RESTART, 60_000);
     } finally {
       stop = true;
       await Promise.all(workers);
+      if (phase === 'outage') await server.restart(); // the test failed mid-outage: leave NATS up for the next one
     }
 
     // No 500s and no hangs: every answer is an acknowledgement or a fast, explicit 503.
@@ -142,12 +137,6 @@ describe('faults end to end: a private nats-server killed during submissions and
       expect(receipts[2]!.receiptId).toBe(ack.receiptId);
     }
 
-    if (process.env.FAULT_DEBUG) {
-      const partial = [...byAction].filter(([, rs]) => rs.length !== 3).map(([a, rs]) => [a, rs.map((r) => r.type), acks.has(a)]);
-      const count = (p: Phase, st: number | 'hung') => outcomes.filter((o) => o.phase === p && o.status === st).length;
-      process.stderr.write(outcomes.filter((o) => o.phase !== 'before' || o.status !== 202).map((o) => `${o.phase} ${o.status} ${o.code ?? ''} t0=${o.t0! % 100000} ms=${o.ms}`).join('\n') + '\n');
-      process.stderr.write(JSON.stringify({ total: outcomes.length, stream: stream.length, actions: byAction.size, acked: acks.size, b202: count('before', 202), b503: count('before', 503), o202: count('outage', 202), o503: count('outage', 503), a202: count('after', 202), a503: count('after', 503), partial }) + '\n');
-    }
     // The chain verifies end to end against the published keys.
     const keys = await http.get('/v1/trust/tenants/tenant_alpha/keys');
     expect(keys.status).toBe(200);

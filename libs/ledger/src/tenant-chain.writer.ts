@@ -186,20 +186,23 @@ export class TenantChainWriter {
         return [];
       }
     }
-    for (const job of jobs) {
+    // Builds only read (existence checks, state): run them side by side so one slow read does not
+    // add up across the group.
+    const built = await Promise.allSettled(
+      jobs.map(async (job) => (job.remaining ? null : job.build({ tenantId, attempt: job.attempt }))),
+    );
+    jobs.forEach((job, i) => {
+      const outcome = built[i]!;
       if (job.remaining) {
         const stored = job.stored ?? [];
         const finishPrev = job.finish!;
         planned.push({ job, drafts: job.remaining, finish: (r) => finishPrev([...stored, ...r]) });
-        continue;
+      } else if (outcome.status === 'rejected') {
+        job.reject(outcome.reason);
+      } else if (outcome.value) {
+        planned.push({ job, drafts: outcome.value.drafts, finish: outcome.value.finish });
       }
-      try {
-        const out = await job.build({ tenantId, attempt: job.attempt });
-        planned.push({ job, drafts: out.drafts, finish: out.finish });
-      } catch (err) {
-        job.reject(err);
-      }
-    }
+    });
     // Two queued commands for one id (a raced retry) must not land in one append: the later one
     // waits for the next round, where it finds the first one's receipts.
     const ids = new Set<string>();

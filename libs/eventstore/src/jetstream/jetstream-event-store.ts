@@ -241,6 +241,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.nc.isClosed() || this.disconnected) throw new DependencyUnavailableError('nats', new Error('not connected to NATS'));
     try {
       return await fn();
     } catch (err) {
