@@ -4,7 +4,7 @@ import type { Runtime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { LocalNatsServer } from '../libs/eventstore/src/jetstream/local-nats-server.fixture';
 import { ADMIN, TestHttp, actionBody } from './support/http';
-import { createPrivateNatsRuntime } from './support/private-nats-runtime';
+import { createTestRuntime } from './support/test-runtime';
 
 /** A request that has not answered by then counts as hung (a behaviour bound, not a performance figure). */
 const ANSWER_BOUND_MS = 10_000;
@@ -42,7 +42,7 @@ describe('faults end to end: a private nats-server killed during submissions and
 
   beforeAll(async () => {
     server = await LocalNatsServer.start();
-    const t = await createPrivateNatsRuntime(server.url);
+    const t = await createTestRuntime('jetstream', {}, server.url);
     runtime = t.runtime;
     cleanup = t.cleanup;
     app = await createApp(runtime, { logger: false });

@@ -13,12 +13,15 @@ export type StoreMode = 'embedded' | 'jetstream';
 export async function createTestRuntime(
   mode: StoreMode,
   env: Record<string, string> = {},
+  /** A private NATS a fault test may kill: its streams go with its store directory, so none are dropped. */
+  privateNatsUrl?: string,
 ): Promise<{ runtime: Runtime; config: OarsConfig; cleanup: () => Promise<void> }> {
+  const natsUrl = privateNatsUrl ?? TEST_NATS_URL;
   const db = await createTestDatabase();
   const ns = uniqueNamespace(mode === 'jetstream' ? 'E2E' : 'emb');
   const config = loadConfig({
     OARS_EVENT_STORE: mode,
-    NATS_URL: TEST_NATS_URL,
+    NATS_URL: natsUrl,
     DATABASE_URL: db.url,
     OARS_REGION: 'test',
     OARS_STREAM_PREFIX: ns,
@@ -29,10 +32,10 @@ export async function createTestRuntime(
   let stores: Stores;
   let dropStreams = async () => undefined as void;
   if (mode === 'jetstream') {
-    const store = await JetStreamEventStore.connect({ servers: [TEST_NATS_URL], region: config.region, streamPrefix: ns, subjectPrefix: ns.toLowerCase() });
+    const store = await JetStreamEventStore.connect({ servers: [natsUrl], region: config.region, streamPrefix: ns, subjectPrefix: ns.toLowerCase() });
     const bucket = `${ns}_KEYS_${config.region}`;
     const vault = await KvKeyVault.open(store.connection, bucket);
-    dropStreams = async () => {
+    if (!privateNatsUrl) dropStreams = async () => {
       const { jetstreamManager } = await import('@nats-io/jetstream');
       const jsm = await jetstreamManager(store.connection);
       for await (const info of jsm.streams.list()) {

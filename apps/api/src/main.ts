@@ -1,21 +1,12 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '@oars/config';
+import { loadConfigOrExit } from '@oars/config';
 import { createRuntime } from '@oars/runtime';
 import { DEV_TOKENS } from './auth/token-registry';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = pino({ level: config.logLevel, base: { service: 'oars-api' } });
   const runtime = await createRuntime(config, { logger });
   const app = await createApp(runtime);

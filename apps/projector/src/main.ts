@@ -1,20 +1,11 @@
 import pino from 'pino';
-import { ConfigError, loadConfig } from '@oars/config';
+import { loadConfigOrExit } from '@oars/config';
 import { Projector } from '@oars/readmodels';
 import { openStores } from '@oars/runtime';
 
 /** The projector process: follows every tenant stream of the region into the Postgres read models. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = pino({ level: config.logLevel, base: { service: 'oars-projector' } });
   const stores = await openStores(config);
   const projector = new Projector({ store: stores.store, sql: stores.sql, logger });

@@ -135,3 +135,16 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     docsEnabled: bool(env, 'OARS_DOCS_ENABLED', true),
   };
 }
+
+/** For process entry points: the configuration, or exit 2 with the message naming the bad variable. */
+export function loadConfigOrExit(env: Env = process.env): OarsConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

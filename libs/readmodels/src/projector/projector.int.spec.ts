@@ -134,12 +134,13 @@ describe('Projector', () => {
     expect(await p.waitForPosition(bad.tenantId, before.length, 20_000)).toBe(true);
 
     // The actions write of the next batch fails after its receipts were inserted in the same transaction.
+    const key = givenKeyGenerated(bad);
     const poisoned = givenActionLifecycle(bad, 'allow');
     const poisonedId = poisoned[0].actionId as string;
     await db.sql.query(`CREATE FUNCTION refuse_action() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.action_id = '${poisonedId}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
     await db.sql.query('CREATE TRIGGER refuse_action BEFORE INSERT OR UPDATE ON actions FOR EACH ROW EXECUTE FUNCTION refuse_action()');
-    await appendReceipts(store, [givenKeyGenerated(bad), ...poisoned, ...actions(bad, 2)]);
+    await appendReceipts(store, [key, ...poisoned, ...actions(bad, 2)]);
     await eventually(() => p.status().state === 'ERROR');
     expect(p.status().problems).toEqual([expect.objectContaining({ tenant: bad.tenantId, level: 'ERROR', message: expect.stringContaining('injected failure') })]);
     expect(await readCheckpoint(db.sql, bad.tenantId)).toBe(before.length);

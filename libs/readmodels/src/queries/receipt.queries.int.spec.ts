@@ -5,7 +5,7 @@ import { rebuildProjections } from '../rebuild/rebuild-projections';
 import { ActionPath, ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
 import { openTestEventStore } from '../testing/test-event-store';
 import { getAction } from './action.queries';
-import { ListReceiptsQuery, getReceipt, listActionReceipts, listReceipts } from './receipt.queries';
+import { ListReceiptsQuery, getReceipt, getReceiptBySequence, listActionReceipts, listReceipts } from './receipt.queries';
 import { encodeReceiptCursor } from './receipt-cursor';
 
 const TOOLS = ['jira', 'github', 'slack'];
@@ -131,5 +131,7 @@ describe('receipt and action queries', () => {
     expect(await getReceipt(db.sql, [alpha.tenantId], receipt.receiptId)).toEqual(receipt);
     expect(await getReceipt(db.sql, [beta.tenantId], receipt.receiptId)).toBeNull();
     expect(await getReceipt(db.sql, [], receipt.receiptId)).toBeNull();
+    expect(await getReceiptBySequence(db.sql, alpha.tenantId, receipt.sequence)).toEqual(receipt);
+    expect(await getReceiptBySequence(db.sql, beta.tenantId, receipts.length)).toBeNull();
   });
 });

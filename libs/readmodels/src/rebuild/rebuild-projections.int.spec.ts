@@ -20,15 +20,17 @@ describe('rebuildProjections', () => {
     store = await openTestEventStore(db.sql);
     const projector = new Projector({ store, sql: db.sql, pollIntervalMs: 50, batchSize: 7 });
     await projector.start();
-    for (const [t, s] of tenants.entries()) {
-      for (let i = 0; i < 40 * (t + 1); i++) {
-        const receipts = givenActionLifecycle(s, PATHS[i % PATHS.length]);
-        if (i % 15 === 0) receipts.unshift(givenKeyGenerated(s));
-        await appendReceipts(store, receipts);
+    try {
+      for (const [t, s] of tenants.entries()) {
+        for (let i = 0; i < 40 * (t + 1); i++) {
+          const key = i % 15 === 0 ? [givenKeyGenerated(s)] : [];
+          await appendReceipts(store, [...key, ...givenActionLifecycle(s, PATHS[i % PATHS.length])]);
+        }
       }
+      for (const s of tenants) expect(await projector.waitForPosition(s.tenantId, (await store.head(s.tenantId)).sequence, 30_000)).toBe(true);
+    } finally {
+      await projector.stop();
     }
-    for (const s of tenants) expect(await projector.waitForPosition(s.tenantId, (await store.head(s.tenantId)).sequence, 30_000)).toBe(true);
-    await projector.stop();
     live = await dumpReadModels(db.sql);
   });
   afterAll(async () => {
