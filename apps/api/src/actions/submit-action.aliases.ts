@@ -4,38 +4,36 @@ import { ApiError } from '../http/api-error';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function rename(obj: Obj, from: string, to: string): void {
-  if (from in obj) {
-    if (to in obj) throw new ApiError(400, 'validation_error', `Invalid request: both ${to} and its alias ${from} were given.`, [{ field: from, message: `${from} duplicates ${to}` }]);
-    obj[to] = obj[from];
-    delete obj[from];
+/** OARS v1 snake_case (and legacy) names of `POST /v1/actions`, per level of the body. */
+const TOP_LEVEL = { tenant_id: 'tenantId', agent_id: 'agentId', user_context: 'userContext', action_context: 'context', actionContext: 'context' };
+const NESTED: Record<string, Record<string, string>> = {
+  userContext: { user_id: 'userId', session_id: 'sessionId' },
+  context: { env: 'environment', data_types: 'dataTypes', requested_at: 'requestedAt' },
+  resource: { tool_id: 'toolId' },
+};
+
+/** A copy of `obj` with aliases renamed; an alias given beside its canonical name is refused. */
+function renamed(obj: Obj, aliases: Record<string, string>, path: string): Obj {
+  const out: Obj = { ...obj };
+  for (const [from, to] of Object.entries(aliases)) {
+    if (!(from in out)) continue;
+    if (to in out) {
+      const field = path + from;
+      throw new ApiError(400, 'validation_error', `Invalid request: both ${path}${to} and its alias ${field} were given.`, [{ field, message: `${field} duplicates ${path}${to}` }]);
+    }
+    out[to] = out[from];
+    delete out[from];
   }
+  return out;
 }
 
 /** Folds the OARS v1 snake_case aliases of `POST /v1/actions` into the camelCase shape. */
 export class SubmitActionAliasesPipe implements PipeTransform {
   transform(value: unknown): unknown {
     if (!isObj(value)) throw new ApiError(400, 'validation_error', 'Invalid request: the body must be a JSON object.');
-    const body: Obj = { ...value };
-    rename(body, 'tenant_id', 'tenantId');
-    rename(body, 'agent_id', 'agentId');
-    rename(body, 'user_context', 'userContext');
-    rename(body, 'action_context', 'context');
-    rename(body, 'actionContext', 'context');
-    if (isObj(body.userContext)) {
-      body.userContext = { ...body.userContext };
-      rename(body.userContext as Obj, 'user_id', 'userId');
-      rename(body.userContext as Obj, 'session_id', 'sessionId');
-    }
-    if (isObj(body.context)) {
-      const ctx = (body.context = { ...body.context }) as Obj;
-      rename(ctx, 'env', 'environment');
-      rename(ctx, 'data_types', 'dataTypes');
-      rename(ctx, 'requested_at', 'requestedAt');
-    }
-    if (isObj(body.resource)) {
-      body.resource = { ...body.resource };
-      rename(body.resource as Obj, 'tool_id', 'toolId');
+    const body = renamed(value, TOP_LEVEL, '');
+    for (const [key, aliases] of Object.entries(NESTED)) {
+      if (isObj(body[key])) body[key] = renamed(body[key] as Obj, aliases, `${key}.`);
     }
     return body;
   }

@@ -3,6 +3,7 @@ import { AppendOptions, AppendResult, EventStore, EventToAppend, ReadOptions, St
 import { ConcurrencyError } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
 import { EmbeddedSubscription } from './embedded-subscription';
+import { SubscriptionSet } from '../ordered-delivery';
 
 /** Some events of one append are already stored and others are not (or live in another stream). */
 export class MixedDuplicateBatchError extends Error {
@@ -34,7 +35,7 @@ const INSERT_CHUNK = 1000;
  */
 export class EmbeddedEventStore implements EventStore {
   private readonly hintListeners = new Set<(stream: string) => void>();
-  private readonly subscriptions = new Set<EmbeddedSubscription>();
+  private readonly subscriptions = new SubscriptionSet();
 
   constructor(private readonly sql: SqlClient) {}
 
@@ -96,13 +97,7 @@ export class EmbeddedEventStore implements EventStore {
   async subscribe(stream: string, from: number, handler: (event: StoredEvent) => Promise<void>): Promise<Subscription> {
     assertStreamId(stream);
     const sub = new EmbeddedSubscription(this, stream, from, handler);
-    this.subscriptions.add(sub);
-    return {
-      close: async () => {
-        this.subscriptions.delete(sub);
-        await sub.close();
-      },
-    };
+    return this.subscriptions.track(sub);
   }
 
   /** In-process only: listeners hear of appends made through this instance, after commit. */
@@ -124,8 +119,7 @@ export class EmbeddedEventStore implements EventStore {
 
   /** Ends the subscriptions; the SqlClient belongs to the caller and stays open. */
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
-    this.subscriptions.clear();
+    await this.subscriptions.closeAll();
     this.hintListeners.clear();
   }
 

@@ -10,6 +10,7 @@ import { JetStreamReader } from './jetstream-reader';
 import { JetStreamNaming } from './jetstream-stream-config';
 import { JetStreamStreamRegistry } from './jetstream-stream-registry';
 import { JetStreamSubscription } from './jetstream-subscription';
+import { SubscriptionSet } from '../ordered-delivery';
 
 export interface JetStreamEventStoreOptions {
   /** NATS server URL(s); required unless `connection` is given. */
@@ -41,7 +42,7 @@ const PING_TIMEOUT_MS = 1_000;
  */
 export class JetStreamEventStore implements EventStore {
   private readonly hintListeners = new Set<(stream: string) => void>();
-  private readonly subscriptions = new Set<JetStreamSubscription>();
+  private readonly subscriptions = new SubscriptionSet();
   private hintSubscription?: NatsSubscription;
   private disconnected = false;
   private statusEvents?: AsyncIterable<Status> & { stop?: () => void };
@@ -153,13 +154,7 @@ export class JetStreamEventStore implements EventStore {
     assertStreamId(stream);
     const decode = (msg: JsMsg): StoredEvent => this.reader.decode(stream, msg);
     const sub = new JetStreamSubscription({ js: this.js, streamName: this.naming.streamName(stream), decode }, from, handler);
-    this.subscriptions.add(sub);
-    return {
-      close: async () => {
-        this.subscriptions.delete(sub);
-        await sub.close();
-      },
-    };
+    return this.subscriptions.track(sub);
   }
 
   /** One core NATS subscription on `<prefix>.<region>.>` for all listeners; a message only hints. */
@@ -206,8 +201,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
-    this.subscriptions.clear();
+    await this.subscriptions.closeAll();
     this.hintSubscription?.unsubscribe();
     this.hintSubscription = undefined;
     this.hintListeners.clear();

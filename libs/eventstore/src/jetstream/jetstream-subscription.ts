@@ -1,5 +1,6 @@
 import { Consumer, ConsumerMessages, DeliverPolicy, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { StoredEvent, Subscription } from '../event-store.port';
+import { StoredEvent } from '../event-store.port';
+import { OrderedDelivery, backoffMs } from '../ordered-delivery';
 
 export interface JetStreamSubscriptionSource {
   js: JetStreamClient;
@@ -7,36 +8,30 @@ export interface JetStreamSubscriptionSource {
   decode(msg: JsMsg): StoredEvent;
 }
 
-const RETRY_MIN_MS = 100;
-const RETRY_MAX_MS = 2_000;
-
 /**
  * Follows one tenant stream with an ordered consumer from a start sequence, one event at a time.
  * It waits (polling) for a stream that does not exist yet, re-creates the consumer after a failure
  * from the next undelivered sequence, and retries a handler that throws with backoff (the same
  * event again: delivery is in order and never skips).
  */
-export class JetStreamSubscription implements Subscription {
-  private closed = false;
-  private next: number;
+export class JetStreamSubscription extends OrderedDelivery {
   private consumer?: Consumer;
   private messages?: ConsumerMessages;
   private readonly loop: Promise<void>;
-  private wakeSleep?: () => void;
 
   constructor(
     private readonly source: JetStreamSubscriptionSource,
     from: number,
-    private readonly handler: (event: StoredEvent) => Promise<void>,
+    handler: (event: StoredEvent) => Promise<void>,
   ) {
-    this.next = Math.max(1, from);
+    super(from, handler);
     this.loop = this.run();
   }
 
   async close(): Promise<void> {
     if (this.closed) return this.loop;
     this.closed = true;
-    this.wakeSleep?.();
+    this.wake();
     await this.messages?.close().catch(() => undefined);
     await this.loop;
     await this.consumer?.delete().catch(() => undefined);
@@ -58,38 +53,13 @@ export class JetStreamSubscription implements Subscription {
           const event = this.source.decode(msg);
           if (event.sequence < this.next) continue;
           if (!(await this.deliver(event))) return;
-          this.next = event.sequence + 1;
         }
       } catch {
         // stream not created yet, NATS unreachable or the consumer lost: retry from `next` below
       }
       await this.consumer?.delete().catch(() => undefined);
       this.consumer = undefined;
-      await this.sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures++));
+      await this.sleep(backoffMs(failures++));
     }
-  }
-
-  private async deliver(event: StoredEvent): Promise<boolean> {
-    for (let attempt = 0; !this.closed; attempt++) {
-      try {
-        await this.handler(event);
-        return true;
-      } catch {
-        await this.sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt));
-      }
-    }
-    return false;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeSleep = done;
-    });
   }
 }
