@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Receipt } from '@oars/receipts';
 
 /** What a command handler asks the chain writer to record; the writer adds position, time and integrity. */
@@ -22,8 +22,13 @@ export interface ReceiptDraft {
   prevReceiptHash?: string | null;
 }
 
+/** 32 lowercase hex characters (122 random bits): randomUUID draws from a pooled buffer, cheaper than randomBytes per call. */
+export function randomHex32(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
 export function randomId(prefix: string): string {
-  return `${prefix}_${randomBytes(16).toString('hex')}`;
+  return `${prefix}_${randomHex32()}`;
 }
 
 /** A stable id derived from parts: retried commands collapse into the same ids. */

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { type ActionContext, decideSubmitAction, executeSimulatedConnector } from '@oars/domain';
-import { type ReceiptDraft, derivedId, randomId } from '@oars/ledger';
+import { type ReceiptDraft, derivedId, randomHex32, randomId } from '@oars/ledger';
 import { builtInDefaultPolicy, evaluatePolicy, scoreRisk } from '@oars/policy';
 import { getAction } from '@oars/readmodels';
 import { type Receipt, hashCanonical } from '@oars/receipts';
@@ -66,7 +65,7 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
       policy: { policySetId: evaluation.policySetId, policyVersion: evaluation.policyVersion, policyHash: evaluation.policyHash, decision: evaluation.decision, ruleIds: evaluation.ruleIds, rationale: evaluation.rationale },
       risk,
       inputHash: hashCanonical(body.input),
-      telemetry: { traceId: `trc_${randomBytes(16).toString('hex')}`, spanId: `spn_${randomBytes(8).toString('hex')}`, requestId },
+      telemetry: { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId },
     };
     const drafts: ReceiptDraft[] = transitions.map((t) => ({ ...common, receiptId: derivedId('rcpt', actionId, t.type), type: t.type, data: t.data }));
 

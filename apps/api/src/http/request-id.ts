@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -10,5 +10,5 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && VALID_REQUEST_ID.test(given)) return given;
-  return `req_${randomBytes(16).toString('hex')}`;
+  return `req_${randomUUID().replace(/-/g, '')}`;
 }

@@ -86,7 +86,8 @@ export class JetStreamEventStore implements EventStore {
   private static async dial(servers: string | string[] | undefined): Promise<NatsConnection> {
     if (!servers) throw new RangeError('JetStreamEventStore needs `servers` or `connection`');
     try {
-      return await connect({ servers, name: 'oars-eventstore', maxReconnectAttempts: -1, reconnectTimeWait: 500, pingInterval: 5_000 });
+      // noAsyncTraces: no Error (stack capture) is built per request on the append path; errors keep message and cause.
+      return await connect({ servers, name: 'oars-eventstore', maxReconnectAttempts: -1, reconnectTimeWait: 500, pingInterval: 5_000, noAsyncTraces: true });
     } catch (err) {
       throw new DependencyUnavailableError('nats', err);
     }
