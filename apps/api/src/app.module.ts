@@ -1,9 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { Runtime } from '@oars/runtime';
 import { ActionsController } from './actions/actions.controller';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { PoliciesModule } from './policies/policies.module';
 import { SubmitActionHandler } from './actions/submit-action.handler';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
@@ -18,13 +21,33 @@ export interface AppModuleOptions {
   tokens: TokenRegistry;
 }
 
+/** The process runtime and tokens, visible to every feature module. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot({ runtime, tokens }: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: TokenRegistry, useValue: tokens },
+      ],
+      exports: [RUNTIME, TokenRegistry],
+    };
+  }
+}
+
 @Module({})
 export class AppModule {
   static forRoot({ runtime, tokens }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        CoreModule.forRoot({ runtime, tokens }),
         CqrsModule.forRoot(),
+        PoliciesModule,
+        ApprovalsModule,
+        LifecycleModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.logLevel,
@@ -36,8 +59,6 @@ export class AppModule {
       ],
       controllers: [HealthController, ActionsController, ReceiptsController, KeysController],
       providers: [
-        { provide: RUNTIME, useValue: runtime },
-        { provide: TokenRegistry, useValue: tokens },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         SubmitActionHandler,

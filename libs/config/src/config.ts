@@ -25,7 +25,14 @@ export interface OarsConfig {
   bodyLimitBytes: number;
   readWaitMs: number;
   docsEnabled: boolean;
+  /** Pending approvals expire (the action ends `canceled`) after this many seconds; 0 = never. */
+  approvalExpirySeconds: number;
+  /** The OARS v1 shared step-up code (compatibility fallback to per-approver TOTP); null = disabled. */
+  stepUpSharedCode: string | null;
 }
+
+/** The OARS v1 development step-up code. */
+export const DEV_STEP_UP_CODE = 'stepup_dev_code';
 
 /** The development key-encryption secret; refused in production. */
 export const DEV_KEY_ENCRYPTION_SECRET = 'oars_dev_key_encryption_secret_change_me';
@@ -112,6 +119,11 @@ export function loadConfig(env: Env = process.env): OarsConfig {
   const devTokensEnabled =
     !bool(env, 'OARS_DISABLE_DEV_TOKENS', false) && (!production || bool(env, 'OARS_ALLOW_DEV_TOKENS_IN_PRODUCTION', false));
 
+  const stepUpSharedCode = bool(env, 'OARS_STEP_UP_SHARED_CODE_ENABLED', !production) ? str(env, 'OARS_APPROVAL_STEP_UP_SECRET', DEV_STEP_UP_CODE) : null;
+  if (production && stepUpSharedCode === DEV_STEP_UP_CODE && !bool(env, 'OARS_ALLOW_INSECURE_DEFAULTS', false)) {
+    throw new ConfigError('OARS_APPROVAL_STEP_UP_SECRET', 'must be set when the shared step-up code is enabled in production (the development default is refused)');
+  }
+
   return {
     nodeEnv,
     production,
@@ -133,6 +145,8 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     bodyLimitBytes: int(env, 'OARS_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     readWaitMs: int(env, 'OARS_READ_WAIT_MS', 2000, 0, 60_000),
     docsEnabled: bool(env, 'OARS_DOCS_ENABLED', true),
+    approvalExpirySeconds: int(env, 'OARS_APPROVAL_EXPIRY_SECONDS', 7 * 86_400, 0, 365 * 86_400),
+    stepUpSharedCode,
   };
 }
 

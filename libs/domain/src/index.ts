@@ -1,2 +1,5 @@
 export * from './actions';
 export * from './connectors';
+export * from './approvals';
+export * from './tenant-settings';
+export * from './alerts';

@@ -18,6 +18,12 @@ export interface BuildContext {
   tenantId: string;
   /** 0 on the first try; > 0 after another writer won a race and the build runs again on fresh state. */
   attempt: number;
+  /**
+   * The latest receipt of a tenant setting subject (one of `settingsSubjects`, e.g. the published
+   * policy), as of the head this write is appended after: a decision built on it cannot be appended
+   * if the setting changed meanwhile (the expected-head check fails and the build runs again).
+   */
+  setting(subject: string): Receipt | null;
 }
 
 export interface BuildResult<T> {
@@ -42,6 +48,7 @@ export class SigningKeyUnavailableError extends Error {
 }
 
 interface TenantState {
+  settings: Map<string, Receipt>;
   sequence: number;
   lastHash: string | null;
   lastTimestamp: string;
@@ -78,6 +85,8 @@ export interface TenantChainWriterOptions {
   maxBatch?: number;
   /** Rebuild attempts after losing a race to another instance. */
   maxAttempts?: number;
+  /** Aggregate subjects whose latest receipt builds may read through `BuildContext.setting`. */
+  settingsSubjects?: readonly string[];
 }
 
 /**
@@ -94,8 +103,10 @@ export class TenantChainWriter {
   private readonly clock: Clock;
   private readonly maxBatch: number;
   private readonly maxAttempts: number;
+  private readonly settingsSubjects: ReadonlySet<string>;
 
   constructor(private readonly options: TenantChainWriterOptions) {
+    this.settingsSubjects = new Set(options.settingsSubjects ?? []);
     this.clock = options.clock ?? { now: () => new Date() };
     this.maxBatch = options.maxBatch ?? 256;
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -189,7 +200,7 @@ export class TenantChainWriter {
     // Builds only read (existence checks, state): run them side by side so one slow read does not
     // add up across the group.
     const built = await Promise.allSettled(
-      jobs.map(async (job) => (job.remaining ? null : job.build({ tenantId, attempt: job.attempt }))),
+      jobs.map(async (job) => (job.remaining ? null : job.build({ tenantId, attempt: job.attempt, setting: (subject) => state.settings.get(subject) ?? null }))),
     );
     jobs.forEach((job, i) => {
       const outcome = built[i]!;
@@ -204,17 +215,20 @@ export class TenantChainWriter {
       }
     });
     // Two queued commands for one id (a raced retry) must not land in one append: the later one
-    // waits for the next round, where it finds the first one's receipts.
+    // waits for the next round, where it finds the first one's receipts. Jobs queued after one that
+    // changes a setting were built on the old setting, so they wait for the next round too.
     const ids = new Set<string>();
     const deferred: Job[] = [];
+    let settingChanged = false;
     for (let i = 0; i < planned.length; i++) {
       const p = planned[i]!;
-      if (p.drafts.some((d) => ids.has(d.receiptId))) {
+      if (settingChanged || p.drafts.some((d) => ids.has(d.receiptId))) {
         deferred.push(p.job);
         planned.splice(i--, 1);
         continue;
       }
       for (const d of p.drafts) ids.add(d.receiptId);
+      if (p.drafts.some((d) => this.settingsSubjects.has(d.subject))) settingChanged = true;
     }
     const drafts = [...prefix, ...planned.flatMap((p) => p.drafts)];
     const receipts = this.chain(tenantId, state, drafts, planned.flatMap((p) => p.job.stored ?? []));
@@ -334,6 +348,7 @@ export class TenantChainWriter {
     state.lastHash = last.integrity.receiptHash;
     state.lastTimestamp = last.timestamp;
     drafts.forEach((d, i) => {
+      if (this.settingsSubjects.has(d.subject)) state.settings.set(d.subject, receipts[i]!);
       if (d.type === KEY_GENERATED || d.type === KEY_ROTATED) {
         state.keyring = keyringFromReceipt(receipts[i]!);
         const next = (d as KeyDraft).signerAfter;
@@ -351,10 +366,25 @@ export class TenantChainWriter {
     const cached = this.states.get(tenantId);
     if (cached) return cached;
     const { store } = this.options;
-    const [head, keyEvent] = await Promise.all([store.head(tenantId), store.lastBySubject(tenantId, KEYRING_SUBJECT)]);
+    // Head first, then the settings: a setting newer than the head means the stream moved while
+    // loading, so load again; otherwise every setting is the latest as of the head.
+    let head;
+    let keyEvent;
+    const settings = new Map<string, Receipt>();
+    for (;;) {
+      head = await store.head(tenantId);
+      const subjects = [KEYRING_SUBJECT, ...this.settingsSubjects];
+      const found = await Promise.all(subjects.map((subject) => store.lastBySubject(tenantId, subject)));
+      if (found.some((e) => e && e.sequence > head!.sequence)) continue;
+      keyEvent = found[0];
+      settings.clear();
+      found.slice(1).forEach((e, i) => e && settings.set(subjects[i + 1]!, e.data as unknown as Receipt));
+      break;
+    }
     const last = head.last ? (head.last.data as unknown as Receipt) : null;
     const keyring = keyringFromReceipt(keyEvent ? (keyEvent.data as unknown as Receipt) : null);
     const state: TenantState = {
+      settings,
       sequence: head.sequence,
       lastHash: last?.integrity.receiptHash ?? null,
       lastTimestamp: last?.timestamp ?? '',

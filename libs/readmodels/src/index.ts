@@ -11,3 +11,6 @@ export { encodeReceiptCursor, decodeReceiptCursor } from './queries/receipt-curs
 export * from './rebuild/rebuild-projections';
 export * from './rebuild/projection-status';
 export * from './testing/receipt-builders';
+export * from './read-model';
+export * from './policies';
+export * from './approvals';

@@ -1,16 +1,29 @@
 import type { SqlExecutor } from '@oars/db';
 import type { Receipt } from '@oars/receipts';
 import { applyActionReceipts } from './actions/actions.projection';
+import { approvalsProjection } from './approvals/approvals.projection';
+import { policiesProjection } from './policies/policies.projection';
+import type { ReadModelProjection } from './read-model';
 import { insertReceipts } from './receipts/receipts.projection';
 
+/** Every read model the projector maintains, applied in this order for each batch. */
+export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
+  { name: 'receipts', tables: ['receipts'], apply: insertReceipts },
+  { name: 'actions', tables: ['actions'], apply: applyActionReceipts },
+  policiesProjection,
+  approvalsProjection,
+];
+
+/** The tables a rebuild empties. */
+export const READ_MODEL_TABLES: readonly string[] = READ_MODEL_PROJECTIONS.flatMap((p) => p.tables);
+
 /**
- * Applies receipts (in stream order) to every read model: `receipts` and `actions`.
+ * Applies receipts (in stream order) to every read model.
  * Idempotent: applying a receipt twice leaves the same rows. Callers that track a checkpoint MUST
  * call this in the transaction that moves the checkpoint (see `projectNextBatch`).
  */
 export async function applyReceipts(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<void> {
-  await insertReceipts(tx, receipts);
-  await applyActionReceipts(tx, receipts);
+  for (const projection of READ_MODEL_PROJECTIONS) await projection.apply(tx, receipts);
 }
 
 /** `applyReceipts` for one receipt. */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OarsConfig } from '@oars/config';
+import { TENANT_SETTINGS_SUBJECTS } from '@oars/domain';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
 import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/eventstore';
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
@@ -81,7 +82,13 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const logger = options.logger ?? silent;
   const stores = options.stores ?? (await openStores(config));
   const { store, sql, vault } = stores;
-  const writer = new TenantChainWriter({ store, vault, kek: deriveKek(config.keyEncryptionSecret), region: config.region });
+  const writer = new TenantChainWriter({
+    store,
+    vault,
+    kek: deriveKek(config.keyEncryptionSecret),
+    region: config.region,
+    settingsSubjects: TENANT_SETTINGS_SUBJECTS,
+  });
   const runProjector = options.runProjector ?? config.runProjector;
   const projector = runProjector ? new Projector({ store, sql, logger }) : null;
   if (projector) await projector.start();

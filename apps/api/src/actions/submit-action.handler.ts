@@ -1,11 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { type ActionContext, decideSubmitAction, executeSimulatedConnector } from '@oars/domain';
+import {
+  APPROVAL_WORKFLOW_SUBJECT,
+  type ActionContext,
+  PUBLISHED_POLICY_SUBJECT,
+  alertForOutcome,
+  decideSubmitAction,
+  defaultApprovalWorkflow,
+  openApproval,
+  planExecution,
+} from '@oars/domain';
 import { type ReceiptDraft, derivedId, randomHex32, randomId } from '@oars/ledger';
 import { builtInDefaultPolicy, evaluatePolicy, scoreRisk } from '@oars/policy';
+import { approvalWorkflowOf, publishedPolicyOf } from '../settings/tenant-settings';
 import { getAction } from '@oars/readmodels';
 import { type Receipt, hashCanonical } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
+import { alertDraft } from '../alerts/alert-draft';
 import { ApiError } from '../http/api-error';
 import { RUNTIME } from '../runtime.token';
 import { SubmitAction } from './submit-action.command';
@@ -40,44 +51,56 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
       : null;
     const actionId = cmd.idempotencyKey ? derivedId('act', tenantId, caller.subject, cmd.idempotencyKey) : randomId('act');
 
-    const policy = builtInDefaultPolicy(tenantId);
     const resource = { toolId: body.resource.toolId, operation: body.resource.operation, target: body.resource.target };
-    const risk = scoreRisk(resource, policy.riskConfig, context);
-    const evaluation = evaluatePolicy(policy, { resource, context, risk });
-    const execution = evaluation.decision === 'allow' ? executeSimulatedConnector({ actionId, resource, input: body.input }) : null;
-    const output = execution?.status === 'executed' ? execution.output : null;
-    const transitions = decideSubmitAction({
-      actionId,
-      context,
-      decision: evaluation.decision,
-      riskTier: risk.tier,
-      idempotencyRequestHash: requestHash,
-      approval: { approvalId: derivedId('apr', actionId), totalStages: 1, firstStageName: 'Primary Approval' },
-      ...(execution
-        ? { execution: execution.status === 'executed' ? { status: 'executed' as const, output: execution.output, outputHash: hashCanonical(execution.output) } : execution }
-        : {}),
-    });
-    const common: Omit<ReceiptDraft, 'receiptId' | 'type' | 'data'> = {
-      subject: `action.${actionId}`,
-      actionId,
-      actor: { userId, agentId: body.agentId, serviceId: 'oars-gateway', delegationChain: [userId, body.agentId, 'oars-gateway'] },
-      resource,
-      policy: { policySetId: evaluation.policySetId, policyVersion: evaluation.policyVersion, policyHash: evaluation.policyHash, decision: evaluation.decision, ruleIds: evaluation.ruleIds, rationale: evaluation.rationale },
-      risk,
-      inputHash: hashCanonical(body.input),
-      telemetry: { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId },
-    };
-    const drafts: ReceiptDraft[] = transitions.map((t) => ({ ...common, receiptId: derivedId('rcpt', actionId, t.type), type: t.type, data: t.data }));
+    const inputHash = hashCanonical(body.input);
+    const actor = { userId, agentId: body.agentId, serviceId: 'oars-gateway', delegationChain: [userId, body.agentId, 'oars-gateway'] };
+    const telemetry = { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId };
+    let output: Record<string, unknown> | null = null;
 
-    const { value, position } = await this.runtime.writer.write<Outcome>(tenantId, async () => {
+    const { value, position } = await this.runtime.writer.write<Outcome>(tenantId, async (ctx) => {
       if (cmd.idempotencyKey) {
         const existing = await this.runtime.store.lastBySubject(tenantId, `action.${actionId}`);
         if (existing) return { drafts: [], finish: () => ({ kind: 'existing', sequence: existing.sequence }) };
       }
-      return { drafts, finish: (receipts: Receipt[]) => ({ kind: 'new', response: submitResponseOf(actionId, receipts[receipts.length - 1]!, output) }) };
+      // The tenant's published policy and workflow as of the head this write lands on.
+      const policy = publishedPolicyOf(ctx.setting(PUBLISHED_POLICY_SUBJECT)) ?? builtInDefaultPolicy(tenantId);
+      const risk = scoreRisk(resource, policy.riskConfig, context);
+      const evaluation = evaluatePolicy(policy, { resource, context, risk });
+      const execution = planExecution(actionId, resource, body.input);
+      output = execution?.status === 'executed' ? execution.output : null;
+      const approval =
+        evaluation.decision === 'approve'
+          ? openApproval({
+              actionId, tenantId, riskTier: risk.tier, requestedBy: userId, context,
+              workflow: approvalWorkflowOf(ctx.setting(APPROVAL_WORKFLOW_SUBJECT)) ?? defaultApprovalWorkflow(tenantId),
+              now: context.requestedAt,
+              expirySeconds: this.runtime.config.approvalExpirySeconds || null,
+              plannedExecution: execution,
+            })
+          : undefined;
+      const transitions = decideSubmitAction({
+        actionId, context, decision: evaluation.decision, riskTier: risk.tier, idempotencyRequestHash: requestHash,
+        ...(approval ? { approval } : {}),
+        ...(execution && evaluation.decision === 'allow' ? { execution } : {}),
+      });
+      const policyFacts = { policySetId: evaluation.policySetId, policyVersion: evaluation.policyVersion, policyHash: evaluation.policyHash, decision: evaluation.decision, ruleIds: evaluation.ruleIds, rationale: evaluation.rationale };
+      const drafts: ReceiptDraft[] = transitions.map((t) => ({
+        subject: `action.${actionId}`, actionId, actor, resource, policy: policyFacts, risk, inputHash, telemetry,
+        receiptId: derivedId('rcpt', actionId, t.type), type: t.type, data: t.data,
+      }));
+      const finalType = transitions[transitions.length - 1]!;
+      const alert = alertForOutcome({
+        tenantId, actionId, resource, risk, now: context.requestedAt,
+        state: finalType.type.slice('action.'.length),
+        error: typeof finalType.data.error === 'string' ? finalType.data.error : null,
+      });
+      const actionDrafts = drafts.length;
+      if (alert) drafts.push(alertDraft(alert));
+      return { drafts, finish: (receipts: Receipt[]) => ({ kind: 'new', response: submitResponseOf(actionId, receipts[actionDrafts - 1]!, output) }) };
     });
     if (value.kind === 'new') return { response: value.response, position };
-    return this.replay(tenantId, actionId, requestHash!, value.sequence, output);
+    const replayed = planExecution(actionId, resource, body.input);
+    return this.replay(tenantId, actionId, requestHash!, value.sequence, replayed?.status === 'executed' ? replayed.output : null);
   }
 
   /** The same Idempotency-Key again: the stored answer for the same request, 409 for a different one. */
@@ -89,7 +112,7 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
     if ((first.data as { idempotencyRequestHash?: string }).idempotencyRequestHash !== requestHash) {
       throw new ApiError(409, 'idempotency_conflict', 'Idempotency-Key was already used with a different request payload.');
     }
-    const last = found.receipts[found.receipts.length - 1]!;
+    const last = found.receipts.filter((r) => r.type.startsWith('action.')).pop()!;
     return { response: submitResponseOf(actionId, last, last.type === 'action.executed' ? output : null), position: last.sequence };
   }
 }

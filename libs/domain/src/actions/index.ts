@@ -1,2 +1,3 @@
 export * from './action.types';
 export * from './submit-action.decide';
+export * from './execution';

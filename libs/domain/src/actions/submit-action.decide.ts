@@ -1,4 +1,6 @@
 import type { RiskTier } from '@oars/receipts';
+import { type ApprovalState, approvalProgressOf } from '../approvals/approval.types';
+import type { ExecutionOutcome } from './execution';
 import type { ActionContext, ActionReceiptType, PolicyDecision } from './action.types';
 
 /** One state transition of an action, before the chain writer positions and signs it. */
@@ -7,7 +9,6 @@ export interface ActionTransition {
   data: Record<string, unknown>;
 }
 
-export type ExecutionOutcome = { status: 'executed'; output: Record<string, unknown>; outputHash: string } | { status: 'failed'; error: string };
 
 export interface SubmitActionCommand {
   actionId: string;
@@ -15,9 +16,9 @@ export interface SubmitActionCommand {
   decision: PolicyDecision;
   riskTier: RiskTier;
   idempotencyRequestHash: string | null;
-  /** The approval the action waits for, when the decision is `approve`. */
-  approval?: { approvalId: string; totalStages: number; firstStageName: string };
-  /** The inline connector outcome, when the decision is `allow` and the connector answered in time. */
+  /** The approval the action waits for, when the decision is `approve` (see `openApproval`). */
+  approval?: ApprovalState;
+  /** The inline connector outcome, when the decision is `allow` and a built-in connector ran (none: agent-executed). */
   execution?: ExecutionOutcome;
 }
 
@@ -40,31 +41,29 @@ export function decideSubmitAction(cmd: SubmitActionCommand): ActionTransition[]
       return [requested, { type: 'action.quarantined', data: { error: QUARANTINED_BY_POLICY } }];
     case 'approve': {
       if (!cmd.approval) throw new Error('approve decision without an approval');
-      const { approvalId, totalStages, firstStageName } = cmd.approval;
+      const approval = cmd.approval;
       return [
         requested,
         {
           type: 'action.approval_required',
-          data: {
-            approvalId,
-            stepUpRequired: cmd.riskTier === 'critical',
-            approvalProgress: { currentStageIndex: 0, totalStages, currentStageName: firstStageName },
-          },
+          data: { approvalId: approval.id, stepUpRequired: approval.requiresStepUp, approvalProgress: approvalProgressOf(approval), approval },
         },
       ];
     }
     case 'allow': {
-      const approved: ActionTransition = { type: 'action.approved', data: {} };
-      if (!cmd.execution) return [requested, approved];
-      const outcome: ActionTransition =
-        cmd.execution.status === 'executed'
-          ? { type: 'action.executed', data: { referenceId: `exec_${cmd.actionId}`, outputHash: cmd.execution.outputHash } }
-          : { type: 'action.failed', data: { error: cmd.execution.error } };
-      return [requested, approved, outcome];
+      const approved: ActionTransition = { type: 'action.approved', data: { executedBy: cmd.execution ? 'oars' : 'agent' } };
+      return cmd.execution ? [requested, approved, executionTransition(cmd.actionId, cmd.execution)] : [requested, approved];
     }
     default: {
       const never: never = cmd.decision;
       throw new Error(`unknown decision ${String(never)}`);
     }
   }
+}
+
+/** The receipt of an execution outcome: `executed` with the output's hash, or `failed` with the error. */
+export function executionTransition(actionId: string, outcome: ExecutionOutcome): ActionTransition {
+  return outcome.status === 'executed'
+    ? { type: 'action.executed', data: { referenceId: `exec_${actionId}`, outputHash: outcome.outputHash } }
+    : { type: 'action.failed', data: { error: outcome.error } };
 }

@@ -3,6 +3,7 @@ import type { EventStore } from '@oars/eventstore';
 import { READ_MODELS_PROJECTION } from '../checkpoints/checkpoint.store';
 import { StreamGapError } from '../errors';
 import { projectNextBatch } from '../projector/stream-batch';
+import { READ_MODEL_TABLES } from '../read-models.projection';
 
 export interface RebuildProgress {
   tenant: string;
@@ -27,7 +28,7 @@ export interface RebuildOptions {
 }
 
 /**
- * Rebuilds the `receipts` and `actions` read models from the event store: empties them and their
+ * Rebuilds every read model (READ_MODEL_TABLES) from the event store: empties them and their
  * checkpoints in one transaction, then replays every stream from sequence 1 in checkpointed batches.
  * A projector running meanwhile is safe: both serialise on the checkpoint row and skip what the other applied.
  */
@@ -35,7 +36,7 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, opti
   const started = Date.now();
   const batchSize = options.batchSize ?? 2000;
   await sql.transaction(async (tx) => {
-    await tx.query('TRUNCATE receipts, actions');
+    await tx.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
     await tx.query('DELETE FROM projection_checkpoints WHERE projection = $1', [READ_MODELS_PROJECTION]);
   });
   const streams = await store.listStreams();

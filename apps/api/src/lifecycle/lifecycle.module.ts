@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Lifecycle: controllers and command handlers (RUNTIME comes from the global core module). */
+@Module({ controllers: [], providers: [] })
+export class LifecycleModule {}

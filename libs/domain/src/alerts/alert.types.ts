@@ -1,0 +1,53 @@
+import type { ReceiptResource, ReceiptRisk } from '../actions/action.types';
+
+export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
+export type AlertCode = 'POLICY_DENIED' | 'ACTION_QUARANTINED' | 'EXECUTION_FAILED' | 'HIGH_RISK_EXECUTED';
+
+/** OARS v1 §2.7 AlertRecord, carried as `data.alert` of an `alert.raised` receipt (subject `alert.<id>`). */
+export interface AlertRecord {
+  id: string;
+  tenantId: string;
+  actionId: string | null;
+  severity: AlertSeverity;
+  code: AlertCode;
+  message: string;
+  createdAt: string;
+  metadata: Record<string, unknown>;
+}
+
+export const ALERT_RAISED = 'alert.raised';
+
+/** Alert ids derive from the action and code, so a retried command raises the same alert once. */
+export function alertIdOf(actionId: string, code: AlertCode): string {
+  return `alrt_${actionId.slice(actionId.indexOf('_') + 1)}_${code.toLowerCase()}`;
+}
+
+/**
+ * The alert an action's new state raises, exactly where OARS v1 §2.7 raises them: denied (by policy
+ * or by an approver), quarantined, failed, and executed at high or critical risk. Null otherwise.
+ */
+export function alertForOutcome(input: {
+  tenantId: string;
+  actionId: string;
+  state: string;
+  resource: ReceiptResource;
+  risk: ReceiptRisk;
+  error?: string | null;
+  now: string;
+}): AlertRecord | null {
+  const { tenantId, actionId, resource, risk, now } = input;
+  const base = { tenantId, actionId, createdAt: now };
+  switch (input.state) {
+    case 'denied':
+      return { ...base, id: alertIdOf(actionId, 'POLICY_DENIED'), severity: 'medium', code: 'POLICY_DENIED', message: 'Action denied by policy.', metadata: { operation: resource.operation, toolId: resource.toolId, riskTier: risk.tier } };
+    case 'quarantined':
+      return { ...base, id: alertIdOf(actionId, 'ACTION_QUARANTINED'), severity: 'high', code: 'ACTION_QUARANTINED', message: 'Action quarantined for manual investigation.', metadata: { operation: resource.operation, toolId: resource.toolId, riskTier: risk.tier } };
+    case 'failed':
+      return { ...base, id: alertIdOf(actionId, 'EXECUTION_FAILED'), severity: risk.tier === 'critical' ? 'critical' : 'medium', code: 'EXECUTION_FAILED', message: 'Connector execution failed.', metadata: { operation: resource.operation, toolId: resource.toolId, error: input.error ?? null } };
+    case 'executed':
+      if (risk.tier !== 'high' && risk.tier !== 'critical') return null;
+      return { ...base, id: alertIdOf(actionId, 'HIGH_RISK_EXECUTED'), severity: risk.tier, code: 'HIGH_RISK_EXECUTED', message: 'High-risk action executed successfully.', metadata: { operation: resource.operation, toolId: resource.toolId, target: resource.target, riskScore: risk.score } };
+    default:
+      return null;
+  }
+}
