@@ -90,7 +90,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     settingsSubjects: TENANT_SETTINGS_SUBJECTS,
   });
   const runProjector = options.runProjector ?? config.runProjector;
-  const projector = runProjector ? new Projector({ store, sql, logger }) : null;
+  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs: sql.engine === 'pglite' ? 25 : 0 }) : null;
   if (projector) await projector.start();
 
   const runtime: Runtime = {

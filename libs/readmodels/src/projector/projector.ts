@@ -23,6 +23,8 @@ export interface ProjectorOptions {
   batchSize?: number;
   /** Upper bound of the retry delay of a failing tenant (default 30 s). */
   maxBackoffMs?: number;
+  /** Pause after a batch that did work, so appends coalesce into bigger batches (embedded PGlite: one connection). */
+  coalesceMs?: number;
 }
 
 const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -41,6 +43,7 @@ export class Projector {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly maxBackoffMs: number;
+  private readonly coalesceMs: number;
   private readonly tenants = new Map<string, TenantProgress>();
   private readonly dirty = new Set<string>();
   private readonly waiters = new PositionWaiters();
@@ -60,6 +63,7 @@ export class Projector {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.batchSize = options.batchSize ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.coalesceMs = options.coalesceMs ?? 0;
   }
 
   /** Loads the checkpoints, lists the streams once, then follows them in the background. */
@@ -128,6 +132,8 @@ export class Projector {
       if (Date.now() >= this.nextPollAt) await this.poll();
       const worked = this.ready && this.running ? await this.drain() : false;
       if (!worked && this.running) await this.idle();
+      // Let appends accumulate into bigger batches (fewer transactions on a single-connection database).
+      else if (worked && this.coalesceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.coalesceMs));
     }
   }
 
