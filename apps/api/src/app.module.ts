@@ -13,37 +13,42 @@ import { TokenRegistry } from './auth/token-registry';
 import { HealthController } from './health/health.controller';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { KeysController } from './keys/keys.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { OarsMetrics } from '@oars/ops';
 import { ReceiptsController } from './receipts/receipts.controller';
 import { RUNTIME } from './runtime.token';
 
 export interface AppModuleOptions {
   runtime: Runtime;
   tokens: TokenRegistry;
+  metrics: OarsMetrics;
 }
 
 /** The process runtime and tokens, visible to every feature module. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot({ runtime, tokens }: AppModuleOptions): DynamicModule {
+  static forRoot({ runtime, tokens, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: TokenRegistry, useValue: tokens },
+        { provide: OarsMetrics, useValue: metrics },
       ],
-      exports: [RUNTIME, TokenRegistry],
+      exports: [RUNTIME, TokenRegistry, OarsMetrics],
     };
   }
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ runtime, tokens }: AppModuleOptions): DynamicModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { runtime } = options;
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot({ runtime, tokens }),
+        CoreModule.forRoot(options),
         CqrsModule.forRoot(),
         PoliciesModule,
         ApprovalsModule,
@@ -57,7 +62,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, ActionsController, ReceiptsController, KeysController],
+      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },

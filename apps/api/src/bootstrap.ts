@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Runtime } from '@oars/runtime';
+import { OarsMetrics } from '@oars/ops';
 import { AppModule } from './app.module';
 import { TokenRegistry } from './auth/token-registry';
 import { requestIdOf } from './http/request-id';
@@ -13,12 +14,29 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean } 
   const { config } = runtime;
   const tokens = TokenRegistry.fromConfig(config.apiTokensJson, config.devTokensEnabled);
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf, trustProxy: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens }), adapter, {
+  const metrics = new OarsMetrics({
+    appendQueueDepth: () => runtime.writer.queueDepth(),
+    projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics }), adapter, {
     bufferLogs: true,
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  const started = new WeakMap<object, bigint>();
+  fastify.addHook('onRequest', async (request) => {
+    started.set(request, process.hrtime.bigint());
+    metrics.httpInFlight.inc();
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpInFlight.dec();
+    // The route pattern (bounded), never the raw URL; unknown routes share one label.
+    const route = request.routeOptions?.url ?? 'unmatched';
+    const t0 = started.get(request);
+    if (t0 !== undefined) metrics.httpDuration.observe({ method: request.method, route }, Number(process.hrtime.bigint() - t0) / 1e9);
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');

@@ -143,6 +143,13 @@ export class TenantChainWriter {
     return (await this.loadState(tenantId)).keyring;
   }
 
+  /** Commands waiting in the tenant queues (saturation signal). */
+  queueDepth(): number {
+    let depth = 0;
+    for (const queue of this.queues.values()) depth += queue.length;
+    return depth;
+  }
+
   /** The last sequence this writer appended or loaded for the tenant (undefined when not cached). */
   knownHead(tenantId: string): number | undefined {
     return this.states.get(tenantId)?.sequence;

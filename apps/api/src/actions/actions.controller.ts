@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { getAction } from '@oars/readmodels';
+import { OarsMetrics } from '@oars/ops';
 import type { Runtime } from '@oars/runtime';
 import { Caller, RequireScope, assertTenantAccess } from '../auth/auth.guard';
 import type { Principal } from '../auth/token-registry';
@@ -27,6 +28,7 @@ export class ActionsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly metrics: OarsMetrics,
   ) {}
 
   @Post()
@@ -47,6 +49,7 @@ export class ActionsController {
     const key = idempotencyKey?.trim() || null;
     if (key !== null && key.length > 255) throw new ApiError(400, 'validation_error', 'Idempotency-Key must be at most 255 characters.');
     const { response } = await this.commands.execute(new SubmitAction(body, caller, String(req.id), key));
+    this.metrics.actions.inc({ state: response.state });
     return response;
   }
 

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
+import { OarsMetrics } from '@oars/ops';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 
@@ -31,12 +32,16 @@ export interface ErrorBody {
 export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(@Optional() private readonly metrics?: OarsMetrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = this.toEnvelope(exception, request);
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, body.error.message);
+    this.metrics?.errors.inc({ status: `${Math.floor(status / 100)}xx`, code: body.error.code });
+    if (status === 401 || (status === 403 && body.error.code !== 'cors_forbidden')) this.metrics?.authFailures.inc({ code: body.error.code });
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
