@@ -58,3 +58,44 @@ describe('GET /metrics (Prometheus)', () => {
     expect(text).not.toContain(submitted.body.actionId);
   });
 });
+
+describe('GET /v1/alerts', () => {
+  let app: NestFastifyApplication;
+  let http: TestHttp;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const t = await createTestRuntime('embedded');
+    cleanup = t.cleanup;
+    app = await createApp(t.runtime, { logger: false });
+    http = await TestHttp.listen(app);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await cleanup();
+  });
+
+  it('lists the alerts the lifecycle raised, newest first, pages with a cursor, and refuses bad input', async () => {
+    const denied = await http.post('/v1/actions', actionBody({ resource: { toolId: 'database', operation: 'drop_database', target: 'db:prod' } }), ADMIN);
+    const failed = await http.post('/v1/actions', actionBody({ resource: { toolId: 'jira', operation: 'delete_project', target: 'project:SEC' } }), ADMIN);
+    expect(denied.body.state).toBe('denied');
+    expect(failed.body.state).toBe('failed'); // allowed (low risk) but the jira connector has no such operation
+    const executed = await http.post('/v1/actions', actionBody(), ADMIN);
+    expect(executed.body.state).toBe('executed'); // low risk: no alert
+
+    const first = await http.get('/v1/alerts?tenantId=tenant_alpha&limit=1', ADMIN);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.items[0]).toMatchObject({ code: 'EXECUTION_FAILED', severity: 'medium', tenantId: 'tenant_alpha', actionId: failed.body.actionId });
+    const second = await http.get(`/v1/alerts?tenantId=tenant_alpha&limit=1&cursor=${first.body.nextCursor}`, ADMIN);
+    expect(second.body.items[0]).toMatchObject({ code: 'POLICY_DENIED', actionId: denied.body.actionId, message: 'Action denied by policy.' });
+    expect(second.body.nextCursor).toBeNull();
+
+    expect((await http.get('/v1/alerts?tenantId=tenant_alpha&severity=medium', ADMIN)).body.items).toHaveLength(2);
+    expect((await http.get('/v1/alerts?tenantId=tenant_alpha&limit=501', ADMIN)).status).toBe(400);
+    expect((await http.get('/v1/alerts?tenantId=tenant_alpha&cursor=zz!', ADMIN)).status).toBe(400);
+    expect((await http.get('/v1/alerts', ADMIN)).status).toBe(400);
+    expect((await http.get('/v1/alerts?tenantId=tenant_zulu', ADMIN)).status).toBe(403);
+  });
+});

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import type { Runtime } from '@oars/runtime';
 import { ActionsController } from './actions/actions.controller';
+import { AlertsController } from './alerts/alerts.controller';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PoliciesModule } from './policies/policies.module';
@@ -62,7 +63,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController],
+      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController, AlertsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },

@@ -14,3 +14,4 @@ export * from './testing/receipt-builders';
 export * from './read-model';
 export * from './policies';
 export * from './approvals';
+export * from './alerts';

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@oars/db';
 import type { Receipt } from '@oars/receipts';
 import { applyActionReceipts } from './actions/actions.projection';
+import { alertsProjection } from './alerts/alerts.projection';
 import { approvalsProjection } from './approvals/approvals.projection';
 import { policiesProjection } from './policies/policies.projection';
 import type { ReadModelProjection } from './read-model';
@@ -12,6 +13,7 @@ export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
   { name: 'actions', tables: ['actions'], apply: applyActionReceipts },
   policiesProjection,
   approvalsProjection,
+  alertsProjection,
 ];
 
 /** The tables a rebuild empties. */

@@ -1,0 +1,2 @@
+export * from './alerts.projection';
+export * from './alert.queries';
