@@ -1,23 +1,23 @@
 import pino from 'pino';
 import { loadConfigOrExit } from '@oars/config';
-import { Projector } from '@oars/readmodels';
-import { openStores } from '@oars/runtime';
+import { createRuntime } from '@oars/runtime';
 
-/** The projector process: follows every tenant stream of the region into the Postgres read models. */
+/**
+ * The projector process: follows every tenant stream of the region into the Postgres read models and
+ * runs the consumers that live beside it (approval timers, execution, integrity) — the same runtime
+ * as the API, without HTTP.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = pino({ level: config.logLevel, base: { service: 'oars-projector' } });
-  const stores = await openStores(config);
-  const projector = new Projector({ store: stores.store, sql: stores.sql, logger });
-  await projector.start();
+  const runtime = await createRuntime(config, { runProjector: true, logger });
   logger.info({ eventStore: config.eventStore, region: config.region }, 'projector started');
-  const report = setInterval(() => logger.info({ status: projector.status() }, 'projector status'), 60_000);
+  const report = setInterval(() => logger.info({ status: runtime.projector?.status() }, 'projector status'), 60_000);
   report.unref();
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(report);
-    await projector.stop();
-    await stores.close();
+    await runtime.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
