@@ -155,6 +155,16 @@ export class TenantChainWriter {
     return this.states.get(tenantId)?.sequence;
   }
 
+  /**
+   * Read-only: the setting receipt this writer holds in memory for the tenant (what its next decision
+   * would use), null when the tenant has none, undefined when the tenant is not cached. For the
+   * policy-drift check (libs/ops); it never loads anything.
+   */
+  setting(tenantId: string, subject: string): Receipt | null | undefined {
+    const state = this.states.get(tenantId);
+    return state ? state.settings.get(subject) ?? null : undefined;
+  }
+
   /** Forgets cached heads (tests and operators use this after external changes). */
   reset(tenantId?: string): void {
     if (tenantId) this.states.delete(tenantId);
@@ -224,17 +234,23 @@ export class TenantChainWriter {
     // Two queued commands for one id (a raced retry) must not land in one append: the later one
     // waits for the next round, where it finds the first one's receipts. Jobs queued after one that
     // changes a setting were built on the old setting, so they wait for the next round too.
+    // Likewise a job that continues an aggregate (subject) an earlier job of this round also writes:
+    // both were built on the same snapshot, so the later one is rebuilt after the first lands.
     const ids = new Set<string>();
+    const subjects = new Set<string>();
     const deferred: Job[] = [];
     let settingChanged = false;
     for (let i = 0; i < planned.length; i++) {
       const p = planned[i]!;
-      if (settingChanged || p.drafts.some((d) => ids.has(d.receiptId))) {
+      if (settingChanged || p.drafts.some((d) => ids.has(d.receiptId) || subjects.has(d.subject))) {
         deferred.push(p.job);
         planned.splice(i--, 1);
         continue;
       }
-      for (const d of p.drafts) ids.add(d.receiptId);
+      for (const d of p.drafts) {
+        ids.add(d.receiptId);
+        subjects.add(d.subject);
+      }
       if (p.drafts.some((d) => this.settingsSubjects.has(d.subject))) settingChanged = true;
     }
     const drafts = [...prefix, ...planned.flatMap((p) => p.drafts)];
