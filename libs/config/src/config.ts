@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type HttpConnectorConfig, parseHttpConnectors } from './http-connectors.config';
 
 export type EventStoreKind = 'embedded' | 'jetstream';
 
@@ -29,6 +30,10 @@ export interface OarsConfig {
   approvalExpirySeconds: number;
   /** The OARS v1 shared step-up code (compatibility fallback to per-approver TOTP); null = disabled. */
   stepUpSharedCode: string | null;
+  /** Tools OARS executes by calling an HTTP endpoint (OARS_HTTP_CONNECTORS); validated at boot. */
+  httpConnectors: HttpConnectorConfig[];
+  /** How long `POST /v1/actions` waits for an HTTP connector's outcome before answering `approved` (0 = never waits). */
+  connectorWaitMs: number;
 }
 
 /** The OARS v1 development step-up code. */
@@ -124,6 +129,9 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     throw new ConfigError('OARS_APPROVAL_STEP_UP_SECRET', 'must be set when the shared step-up code is enabled in production (the development default is refused)');
   }
 
+  const httpConnectors = parseHttpConnectors(env.OARS_HTTP_CONNECTORS);
+  if (!httpConnectors.ok) throw new ConfigError('OARS_HTTP_CONNECTORS', httpConnectors.problem);
+
   return {
     nodeEnv,
     production,
@@ -147,6 +155,8 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     docsEnabled: bool(env, 'OARS_DOCS_ENABLED', true),
     approvalExpirySeconds: int(env, 'OARS_APPROVAL_EXPIRY_SECONDS', 7 * 86_400, 0, 365 * 86_400),
     stepUpSharedCode,
+    httpConnectors: httpConnectors.connectors,
+    connectorWaitMs: int(env, 'OARS_CONNECTOR_WAIT_MS', 0, 0, 30_000),
   };
 }
 

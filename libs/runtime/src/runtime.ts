@@ -5,8 +5,10 @@ import { TENANT_SETTINGS_SUBJECTS } from '@oars/domain';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
 import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/eventstore';
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
+import { AppendMonitor, OpsRuntime } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
-import { Projector, waitForCheckpoint } from '@oars/readmodels';
+import { ApprovalTimerService, Projector, waitForCheckpoint } from '@oars/readmodels';
+import { ExecutionConsumer } from '@oars/connectors';
 
 export interface RuntimeLogger {
   info(obj: object | string, msg?: string): void;
@@ -27,8 +29,14 @@ export interface Runtime {
   /** Postgres (or PGlite) holding the read models. */
   readonly sql: SqlClient;
   readonly writer: TenantChainWriter;
+  /** [approvals] Sealed secrets: private signing keys and step-up (TOTP) secrets. */
+  readonly vault: KeyVault;
   /** The in-process projector, when this process runs one. */
   readonly projector: Projector | null;
+  /** Operations signals (libs/ops): SLOs, security events, golden signals, and the integrity verifier where the projector runs. */
+  readonly ops: OpsRuntime;
+  /** [lifecycle] The HTTP connector execution consumer; it runs wherever the projector runs. */
+  readonly executions: ExecutionConsumer | null;
   /** Resolves true once the read models reflect `sequence` of the tenant's stream (bounded by the configured wait). */
   waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
   /** Waits (bounded) until the read models reflect every write this process made for these tenants. */
@@ -82,8 +90,10 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const logger = options.logger ?? silent;
   const stores = options.stores ?? (await openStores(config));
   const { store, sql, vault } = stores;
+  // ops (issue 4): the writer appends through a monitor (receipt persistence SLI, decision latency).
+  const appends = new AppendMonitor(store);
   const writer = new TenantChainWriter({
-    store,
+    store: appends.store,
     vault,
     kek: deriveKek(config.keyEncryptionSecret),
     region: config.region,
@@ -92,13 +102,29 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const runProjector = options.runProjector ?? config.runProjector;
   const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs: sql.engine === 'pglite' ? 25 : 0 }) : null;
   if (projector) await projector.start();
+  // ops (issue 4): signals of this process; the integrity verifier runs where the projector runs.
+  const ops = new OpsRuntime({ store, sql, writer, appends, verifyIntegrity: projector !== null, logger });
+  ops.start();
+  // [approvals] Stage SLAs and approval expiry fire from timers, in the process that runs the projector.
+  const approvalTimers = projector
+    ? new ApprovalTimerService({ store, sql, writer, logger, waitForPosition: (t, s) => projector.waitForPosition(t, s, config.readWaitMs) })
+    : null;
+  approvalTimers?.start();
+  // [lifecycle] HTTP connector executions are driven from the streams beside the projector.
+  const executions = projector
+    ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, coalesceMs: sql.engine === 'pglite' ? 25 : 0 })
+    : null;
+  if (executions) await executions.start();
 
   const runtime: Runtime = {
     config,
     store,
     sql,
     writer,
+    vault,
     projector,
+    ops, // ops (issue 4)
+    executions,
     async waitForPosition(tenantId, sequence) {
       if (projector) return projector.waitForPosition(tenantId, sequence, config.readWaitMs);
       return waitForCheckpoint(sql, tenantId, sequence, config.readWaitMs);
@@ -124,9 +150,14 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
         const s = projector.status();
         result.projector = { state: s.state, message: s.message };
       }
+      if (executions) result.executions = executions.status(); // [lifecycle]
+      Object.assign(result, ops.readiness()); // ops (issue 4): 'integrity'
       return result;
     },
     async close() {
+      await ops.close(); // ops (issue 4)
+      await executions?.stop(); // [lifecycle]
+      await approvalTimers?.stop(); // [approvals]
       if (projector) await projector.stop();
       await stores.close();
     },

@@ -7,9 +7,13 @@ import {
   alertForOutcome,
   decideSubmitAction,
   defaultApprovalWorkflow,
+  actionStatusOf,
+  executorOf,
+  isTerminalActionState,
   openApproval,
   planExecution,
 } from '@oars/domain';
+import { type ConnectorRequestKey, type RecordedOutcome, deleteConnectorRequest, saveConnectorRequest } from '@oars/connectors';
 import { type ReceiptDraft, derivedId, randomHex32, randomId } from '@oars/ledger';
 import { builtInDefaultPolicy, evaluatePolicy, scoreRisk } from '@oars/policy';
 import { approvalWorkflowOf, publishedPolicyOf } from '../settings/tenant-settings';
@@ -30,7 +34,12 @@ type Outcome = { kind: 'new'; response: SubmitActionResponse } | { kind: 'existi
  */
 @CommandHandler(SubmitAction)
 export class SubmitActionHandler implements ICommandHandler<SubmitAction, { response: SubmitActionResponse; position: number }> {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  /** Tools OARS executes through a configured HTTP connector (OARS_HTTP_CONNECTORS). */
+  private readonly httpToolIds: ReadonlySet<string>;
+
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {
+    this.httpToolIds = new Set(runtime.config.httpConnectors.map((c) => c.toolId));
+  }
 
   async execute(cmd: SubmitAction): Promise<{ response: SubmitActionResponse; position: number }> {
     const { body, caller, requestId } = cmd;
@@ -57,6 +66,15 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
     const telemetry = { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId };
     let output: Record<string, unknown> | null = null;
 
+    // Execution (lifecycle): an HTTP connector's input is stored before the approval can be
+    // appended (receipts keep only its hash); its execution consumer calls the endpoint later, never
+    // this request. The wait, if configured, is registered first so a fast outcome is not missed.
+    const viaHttp = executorOf(resource.toolId, this.httpToolIds) === 'http';
+    const inputKey: ConnectorRequestKey = { tenantId, actionId, inputHash };
+    const storedInput = viaHttp ? await saveConnectorRequest(this.runtime.sql, inputKey, resource.toolId, body.input) : false;
+    const outcome: Promise<RecordedOutcome | null> | null =
+      viaHttp && this.runtime.executions ? this.runtime.executions.waitForOutcome(tenantId, actionId, this.runtime.config.connectorWaitMs) : null;
+
     const { value, position } = await this.runtime.writer.write<Outcome>(tenantId, async (ctx) => {
       if (cmd.idempotencyKey) {
         const existing = await this.runtime.store.lastBySubject(tenantId, `action.${actionId}`);
@@ -66,7 +84,7 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
       const policy = publishedPolicyOf(ctx.setting(PUBLISHED_POLICY_SUBJECT)) ?? builtInDefaultPolicy(tenantId);
       const risk = scoreRisk(resource, policy.riskConfig, context);
       const evaluation = evaluatePolicy(policy, { resource, context, risk });
-      const execution = planExecution(actionId, resource, body.input);
+      const execution = planExecution(actionId, resource, body.input, this.httpToolIds);
       output = execution?.status === 'executed' ? execution.output : null;
       const approval =
         evaluation.decision === 'approve'
@@ -82,7 +100,7 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
         actionId, context, decision: evaluation.decision, riskTier: risk.tier, idempotencyRequestHash: requestHash,
         ...(approval ? { approval } : {}),
         ...(execution && evaluation.decision === 'allow' ? { execution } : {}),
-      });
+      }).map((t) => (viaHttp && t.type === 'action.approved' ? { ...t, data: { ...t.data, executedBy: 'http' } } : t));
       const policyFacts = { policySetId: evaluation.policySetId, policyVersion: evaluation.policyVersion, policyHash: evaluation.policyHash, decision: evaluation.decision, ruleIds: evaluation.ruleIds, rationale: evaluation.rationale };
       const drafts: ReceiptDraft[] = transitions.map((t) => ({
         subject: `action.${actionId}`, actionId, actor, resource, policy: policyFacts, risk, inputHash, telemetry,
@@ -98,9 +116,22 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
       if (alert) drafts.push(alertDraft(alert));
       return { drafts, finish: (receipts: Receipt[]) => ({ kind: 'new', response: submitResponseOf(actionId, receipts[actionDrafts - 1]!, output) }) };
     });
-    if (value.kind === 'new') return { response: value.response, position };
-    const replayed = planExecution(actionId, resource, body.input);
+    if (value.kind === 'new') {
+      const done = value.response.state === 'approved' && outcome ? await outcome : null;
+      return done ? { response: submitResponseOf(actionId, done.receipt, done.output), position: done.receipt.sequence } : { response: value.response, position };
+    }
+    if (storedInput) await this.forgetUnusedInput(inputKey);
+    const replayed = planExecution(actionId, resource, body.input, this.httpToolIds);
     return this.replay(tenantId, actionId, requestHash!, value.sequence, replayed?.status === 'executed' ? replayed.output : null);
+  }
+
+  /**
+   * A retry stored an input for an action that already exists: keep it only while that action still
+   * waits for its connector with this very input (the first submission's copy may be this one).
+   */
+  private async forgetUnusedInput(key: ConnectorRequestKey): Promise<void> {
+    const latest = (await this.runtime.store.lastBySubject(key.tenantId, `action.${key.actionId}`))?.data as unknown as Receipt | undefined;
+    if (!latest || latest.inputHash !== key.inputHash || isTerminalActionState(actionStatusOf(latest).state)) await deleteConnectorRequest(this.runtime.sql, key);
   }
 
   /** The same Idempotency-Key again: the stored answer for the same request, 409 for a different one. */

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CancelActionHandler } from './cancel-action.handler';
+import { LifecycleController } from './lifecycle.controller';
+import { ReportResultHandler } from './report-result.handler';
 
-/** Lifecycle: controllers and command handlers (RUNTIME comes from the global core module). */
-@Module({ controllers: [], providers: [] })
+/**
+ * Lifecycle after submission: cancel, and the agent's result (RUNTIME comes from the global core
+ * module). HTTP connector executions run in the runtime's execution consumer, not here.
+ */
+@Module({ controllers: [LifecycleController], providers: [CancelActionHandler, ReportResultHandler] })
 export class LifecycleModule {}
