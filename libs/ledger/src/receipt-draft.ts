@@ -35,3 +35,8 @@ export function randomId(prefix: string): string {
 export function derivedId(prefix: string, ...parts: string[]): string {
   return `${prefix}_${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
 }
+
+/** The draft of a receipt outside any action's chain (keys, settings, alerts, step-up, findings). */
+export function aggregateDraft(receiptId: string, type: string, subject: string, data: Record<string, unknown>): ReceiptDraft {
+  return { receiptId, type, subject, actionId: null, actor: null, resource: null, policy: null, risk: null, inputHash: null, telemetry: null, data };
+}

@@ -12,7 +12,7 @@ import {
 } from '@oars/receipts';
 import type { KeyVault } from './key-vault.port';
 import { KEY_GENERATED, KEY_ROTATED, KEYRING_SUBJECT, type Keyring, firstKeyring, keyringFromReceipt, rotatedKeyring } from './keyring';
-import { type ReceiptDraft, derivedId } from './receipt-draft';
+import { type ReceiptDraft, aggregateDraft, derivedId } from './receipt-draft';
 
 export interface BuildContext {
   tenantId: string;
@@ -436,17 +436,5 @@ export class TenantChainWriter {
 }
 
 function keyDraft(type: string, tenantId: string, ring: Keyring, facts: { newKeyId: string; previousKeyId: string | null }): ReceiptDraft {
-  return {
-    receiptId: derivedId('rcpt', tenantId, type, facts.newKeyId),
-    type,
-    subject: KEYRING_SUBJECT,
-    actionId: null,
-    actor: null,
-    resource: null,
-    policy: null,
-    risk: null,
-    inputHash: null,
-    telemetry: null,
-    data: { keyring: ring, ...facts },
-  };
+  return aggregateDraft(derivedId('rcpt', tenantId, type, facts.newKeyId), type, KEYRING_SUBJECT, { keyring: ring, ...facts });
 }

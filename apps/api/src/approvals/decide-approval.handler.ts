@@ -14,7 +14,7 @@ import {
   reasonHashOf,
   stepUpSubjectOf,
 } from '@oars/domain';
-import { type ReceiptDraft, derivedId } from '@oars/ledger';
+import { type ReceiptDraft, aggregateDraft, derivedId } from '@oars/ledger';
 import { builtInDefaultPolicy, evaluatePolicy, scoreRisk } from '@oars/policy';
 import { type ActionChainEntry, actionChainDrafts, aggregateKey, aggregateLockOf, findApprovalTenant } from '@oars/readmodels';
 import { type Receipt, type ReceiptPolicy, type ReceiptRisk, deriveKek } from '@oars/receipts';
@@ -161,18 +161,6 @@ export class DecideApprovalHandler implements ICommandHandler<DecideApproval, De
   }
 
   private stepUpUsedDraft(decidedId: string, approverId: string, enrollment: { enrollmentId: string; enrolledAt: string }, lastTimeStep: number): ReceiptDraft {
-    return {
-      receiptId: conclusionReceiptId(decidedId, STEP_UP_USED),
-      type: STEP_UP_USED,
-      subject: stepUpSubjectOf(approverId),
-      actionId: null,
-      actor: null,
-      resource: null,
-      policy: null,
-      risk: null,
-      inputHash: null,
-      telemetry: null,
-      data: { subject: approverId, enrollmentId: enrollment.enrollmentId, enrolledAt: enrollment.enrolledAt, lastTimeStep },
-    };
+    return aggregateDraft(conclusionReceiptId(decidedId, STEP_UP_USED), STEP_UP_USED, stepUpSubjectOf(approverId), { subject: approverId, enrollmentId: enrollment.enrollmentId, enrolledAt: enrollment.enrolledAt, lastTimeStep });
   }
 }

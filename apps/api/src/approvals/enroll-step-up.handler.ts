@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { STEP_UP_ENROLLED, base32Encode, otpauthUri, stepUpSubjectOf } from '@oars/domain';
-import { derivedId, randomId } from '@oars/ledger';
+import { aggregateDraft, derivedId, randomId } from '@oars/ledger';
 import { aggregateKey, aggregateLockOf } from '@oars/readmodels';
 import { deriveKek, sealPrivateKey } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
@@ -38,19 +38,7 @@ export class EnrollStepUpHandler implements ICommandHandler<EnrollStepUp, StepUp
     const enrolledAt = new Date().toISOString();
     await aggregateLockOf(this.runtime.writer).run([aggregateKey(cmd.tenantId, subject)], () =>
       this.runtime.writer.write(cmd.tenantId, () => ({
-        drafts: [{
-          receiptId: derivedId('rcpt', enrollmentId, STEP_UP_ENROLLED),
-          type: STEP_UP_ENROLLED,
-          subject,
-          actionId: null,
-          actor: null,
-          resource: null,
-          policy: null,
-          risk: null,
-          inputHash: null,
-          telemetry: null,
-          data: { subject: cmd.subject, enrollmentId, enrolledAt, enrolledBy: cmd.caller.subject },
-        }],
+        drafts: [aggregateDraft(derivedId('rcpt', enrollmentId, STEP_UP_ENROLLED), STEP_UP_ENROLLED, subject, { subject: cmd.subject, enrollmentId, enrolledAt, enrolledBy: cmd.caller.subject })],
         finish: () => undefined,
       })),
     );

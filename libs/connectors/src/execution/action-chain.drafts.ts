@@ -1,5 +1,5 @@
 import { ALERT_RAISED, type ActionTransition, type AlertRecord, alertForOutcome } from '@oars/domain';
-import { type ReceiptDraft, derivedId, randomHex32 } from '@oars/ledger';
+import { type ReceiptDraft, aggregateDraft, derivedId, randomHex32 } from '@oars/ledger';
 import type { Receipt, ReceiptTelemetry } from '@oars/receipts';
 
 /**
@@ -47,19 +47,7 @@ export function transitionDrafts(latest: Receipt, transition: ActionTransition, 
 
 /** The `alert.raised` receipt of an alert (its own aggregate `alert.<id>`; same shape as the API's). */
 export function alertReceiptDraft(alert: AlertRecord): ReceiptDraft {
-  return {
-    receiptId: derivedId('rcpt', alert.id),
-    type: ALERT_RAISED,
-    subject: `alert.${alert.id}`,
-    actionId: null,
-    actor: null,
-    resource: null,
-    policy: null,
-    risk: null,
-    inputHash: null,
-    telemetry: null,
-    data: { alert },
-  };
+  return aggregateDraft(derivedId('rcpt', alert.id), ALERT_RAISED, `alert.${alert.id}`, { alert });
 }
 
 /** Telemetry of a follow-up receipt: a new span in the action's trace. */
