@@ -6,7 +6,9 @@ import type { Runtime } from '@oars/runtime';
 import { ActionsController } from './actions/actions.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { ConsoleModule } from './console/console.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { OpsModule } from './ops/ops.module';
 import { PoliciesModule } from './policies/policies.module';
 import { SubmitActionHandler } from './actions/submit-action.handler';
 import { AuthGuard } from './auth/auth.guard';
@@ -54,6 +56,8 @@ export class AppModule {
         PoliciesModule,
         ApprovalsModule,
         LifecycleModule,
+        OpsModule,
+        ConsoleModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.logLevel,

@@ -17,6 +17,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean } 
   const metrics = new OarsMetrics({
     appendQueueDepth: () => runtime.writer.queueDepth(),
     projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
+    ops: runtime.ops, // ops (issue 4): decisions, SLOs, security events, integrity, saturation gauges
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics }), adapter, {
     bufferLogs: true,
@@ -34,8 +35,8 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean } 
     // The route pattern (bounded), never the raw URL; unknown routes share one label.
     const route = request.routeOptions?.url ?? 'unmatched';
     const t0 = started.get(request);
-    if (t0 !== undefined) metrics.httpDuration.observe({ method: request.method, route }, Number(process.hrtime.bigint() - t0) / 1e9);
-    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    // ops (issue 4): latency histogram, request counter, availability SLI and the rolling golden signals.
+    metrics.observeHttp(request.method, route, reply.statusCode, t0 === undefined ? null : Number(process.hrtime.bigint() - t0) / 1e9);
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -15,3 +15,4 @@ export * from './read-model';
 export * from './policies';
 export * from './approvals';
 export * from './alerts';
+export * from './ops';

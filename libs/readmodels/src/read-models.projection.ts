@@ -6,6 +6,7 @@ import { approvalsProjection } from './approvals/approvals.projection';
 import { policiesProjection } from './policies/policies.projection';
 import type { ReadModelProjection } from './read-model';
 import { insertReceipts } from './receipts/receipts.projection';
+import { opsProjection } from './ops/ops.projection';
 
 /** Every read model the projector maintains, applied in this order for each batch. */
 export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
@@ -14,6 +15,7 @@ export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
   policiesProjection,
   approvalsProjection,
   alertsProjection,
+  opsProjection,
 ];
 
 /** The tables a rebuild empties. */

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional 
 import { OarsMetrics } from '@oars/ops';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
+import { authFailureOf } from '../ops/auth-failure-of-request';
 
 /** Codes of domain and infrastructure errors and the HTTP status each maps to. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -41,7 +42,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const { status, body } = this.toEnvelope(exception, request);
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, body.error.message);
     this.metrics?.errors.inc({ status: `${Math.floor(status / 100)}xx`, code: body.error.code });
-    if (status === 401 || (status === 403 && body.error.code !== 'cors_forbidden')) this.metrics?.authFailures.inc({ code: body.error.code });
+    // ops (issue 4): counted, and recorded as a security event of the tenant the request named.
+    if (status === 401 || (status === 403 && body.error.code !== 'cors_forbidden')) this.metrics?.recordAuthFailure(authFailureOf(request, status, body.error));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

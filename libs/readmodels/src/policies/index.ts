@@ -1,1 +1,2 @@
 export * from './policies.projection';
+export * from './policy.queries';
