@@ -211,8 +211,10 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('ops dashboard, security eve
     const events = await http.get('/v1/security-events?tenantId=tenant_bravo', ADMIN);
     expect(events.body.items[0]).toMatchObject({ eventType: 'integrity.violation_detected', source: 'receipt', payload: { violationSequence: forged.sequence, kind: 'bad_signature' } });
 
+    await runtime.ops.sampler.sample();
     const metrics = (await http.get('/metrics')).body as string;
     expect(sample(metrics, 'oars_integrity_failures_total', { kind: 'bad_signature' })).toBe(1);
+    expect(sample(metrics, 'oars_integrity_violations_recorded')).toBe(1);
     const ready = await http.get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.components.integrity.state).toBe('WARN');

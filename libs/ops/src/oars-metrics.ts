@@ -195,6 +195,10 @@ function registerOpsGauges(registry: Registry, ops: OpsRuntime): void {
     const s = ops.sampler.last();
     if (s) g.set(s.readModels.policyDriftDecisions);
   });
+  gauge('oars_integrity_violations_recorded', 'Integrity violations recorded in the streams, all tenants (read models, sampled every 5 s; works wherever the verifier runs).', (g) => {
+    const s = ops.sampler.last();
+    if (s) g.set(s.readModels.integrityViolations);
+  });
   gauge('oars_policy_cache_drift_tenants', "Tenants whose published policy in this process's writer disagrees with the stream.", (g) => {
     const s = ops.sampler.last();
     if (s) g.set(s.policyCache.drift);
