@@ -13,6 +13,8 @@ export class PostgresSqlClient implements SqlClient {
     this.pool = new Pool(config);
     // An idle client error (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    // Nor a connection killed inside a transaction: its query fails and the transaction rolls back.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async query<R>(text: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
