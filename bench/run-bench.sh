@@ -44,6 +44,7 @@ RUN_ID="$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toStrin
 KEY_SECRET="${OARS_KEY_ENCRYPTION_SECRET:-bench_$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/oars-bench.XXXXXX")"
 SERVER_PID=""
+PROJECTOR_PID=""
 PORT=""
 DB_NAME=""
 STREAM_PREFIX=""
@@ -121,6 +122,7 @@ drop_database() {
 
 cleanup() {
   stop_server
+  [ -n "$PROJECTOR_PID" ] && kill -TERM "$PROJECTOR_PID" 2>/dev/null
   cleanup_streams
   drop_database
   if [ "$FAILED" = 1 ]; then
@@ -161,8 +163,14 @@ bench_jetstream() {
     || { echo "NATS is not reachable at $NATS" >&2; SUMMARY+=("FAIL  jetstream: NATS not reachable"); FAILED=1; STREAM_PREFIX=""; return; }
   DB_NAME="oars_bench_$RUN_ID"
   psql "$PG_BASE/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE \"$DB_NAME\""
-  if start_server jetstream OARS_EVENT_STORE=jetstream NATS_URL="$NATS" DATABASE_URL="$PG_BASE/$DB_NAME" \
-    OARS_REGION=bench OARS_STREAM_PREFIX="$STREAM_PREFIX" OARS_SUBJECT_PREFIX="bench$RUN_ID"; then
+  # Production topology: the API process (no projector) and the projector process (read models,
+  # timers, execution and integrity consumers) run separately.
+  local js_env=(OARS_EVENT_STORE=jetstream NATS_URL="$NATS" DATABASE_URL="$PG_BASE/$DB_NAME"
+    OARS_REGION=bench OARS_STREAM_PREFIX="$STREAM_PREFIX" OARS_SUBJECT_PREFIX="bench$RUN_ID")
+  env "${js_env[@]}" OARS_KEY_ENCRYPTION_SECRET="$KEY_SECRET" LOG_LEVEL="${LOG_LEVEL:-warn}" \
+    node dist/apps/projector/src/main.js >"$WORK/projector.log" 2>&1 &
+  PROJECTOR_PID=$!
+  if start_server jetstream "${js_env[@]}" OARS_RUN_PROJECTOR=false; then
     run_load "jetstream, 200/s open loop (p95 <= 10 ms, 0 errors)" --rate 200 --max-p95 10 --max-errors 0
     run_load "jetstream, 64 clients (>= 1000/s, p95 <= 25 ms, 0 errors)" \
       --concurrency 64 --min-throughput 1000 --max-p95 25 --max-errors 0
@@ -170,6 +178,9 @@ bench_jetstream() {
     SUMMARY+=("FAIL  jetstream: server did not become ready"); FAILED=1
   fi
   stop_server
+  kill -TERM "$PROJECTOR_PID" 2>/dev/null || true
+  wait "$PROJECTOR_PID" 2>/dev/null || true
+  PROJECTOR_PID=""
   cleanup_streams
   drop_database
 }

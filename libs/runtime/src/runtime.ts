@@ -110,8 +110,10 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     ? new ApprovalTimerService({ store, sql, writer, logger, waitForPosition: (t, s) => projector.waitForPosition(t, s, config.readWaitMs) })
     : null;
   approvalTimers?.start();
-  // [lifecycle] HTTP connector executions are driven from the streams beside the projector.
-  const executions = projector
+  // [lifecycle] HTTP connector executions are driven from the streams beside the projector. Without
+  // configured HTTP connectors no action awaits one, so the consumer does not read the streams at all
+  // (configured later, it catches up from its checkpoint).
+  const executions = projector && config.httpConnectors.length > 0
     ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, coalesceMs: sql.engine === 'pglite' ? 25 : 0 })
     : null;
   if (executions) await executions.start();
