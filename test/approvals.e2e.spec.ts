@@ -11,7 +11,7 @@ const TENANTS = ['tenant_alpha', 'apr_serial', 'apr_parallel', 'apr_race', 'apr_
 const OPERATOR_SCOPES = ['approvals:write', 'actions:read'];
 const tokenOf = (subject: string) => `tok_${subject}_0123456789abcdef`;
 const API_TOKENS = JSON.stringify([
-  { token: tokenOf('boss'), subject: 'boss', role: 'admin', tenantIds: TENANTS, scopes: ['actions:write', 'actions:read', 'approvals:write', 'receipts:read', 'receipts:verify', 'tenant_admin:read', 'tenant_admin:write', 'impersonate'] },
+  { token: tokenOf('boss'), subject: 'boss', role: 'admin', tenantIds: TENANTS, scopes: ['actions:write', 'actions:read', 'approvals:write', 'receipts:read', 'receipts:verify', 'tenant_admin:read', 'tenant_admin:write', 'impersonate', 'alerts:read'] },
   { token: tokenOf('requester'), subject: 'requester', role: 'operator', tenantIds: TENANTS, scopes: ['actions:write', ...OPERATOR_SCOPES] },
   ...['alice', 'bob', 'carol', 'dave', 'erin'].map((s) => ({ token: tokenOf(s), subject: s, role: 'operator', tenantIds: TENANTS, scopes: OPERATOR_SCOPES })),
 ]);
@@ -244,6 +244,13 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('approvals end to end over H
     const escalations = receipts.filter((r) => r.type === 'approval.escalated');
     expect(escalations).toHaveLength(1);
     expect(escalations[0]!.data).toMatchObject({ approvalId: action.approvalId, stageName: 'Ops', escalateTo: ['lead', 'oncall'], overdueSeconds: expect.any(Number) });
+    // The escalation targets are notified through an alert (console, /v1/alerts, alert routing).
+    const alerts = await until('the escalation alert', async () => {
+      const res = await h.http.get('/v1/alerts?tenantId=apr_escalate', BOSS);
+      return res.body.items?.find((a: { code: string }) => a.code === 'APPROVAL_ESCALATED') ?? null;
+    });
+    expect(alerts).toMatchObject({ severity: 'high', actionId: action.actionId, metadata: { approvalId: action.approvalId, escalateTo: ['lead', 'oncall'] } });
+    expect(alerts.message).toContain('lead, oncall');
     const later = new Date(Date.now() + 3_600_000).toISOString();
     const rescan = await h.http.post('/v1/admin/approvals/escalations/scan', { tenantId: 'apr_escalate', nowIso: later }, BOSS);
     expect(rescan.body).toMatchObject({ tenantId: 'apr_escalate', escalatedCount: 0, items: [] });

@@ -1,7 +1,7 @@
 import type { ReceiptResource, ReceiptRisk } from '../actions/action.types';
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
-export type AlertCode = 'POLICY_DENIED' | 'ACTION_QUARANTINED' | 'EXECUTION_FAILED' | 'HIGH_RISK_EXECUTED';
+export type AlertCode = 'POLICY_DENIED' | 'ACTION_QUARANTINED' | 'EXECUTION_FAILED' | 'HIGH_RISK_EXECUTED' | 'APPROVAL_ESCALATED';
 
 /** OARS v1 §2.7 AlertRecord, carried as `data.alert` of an `alert.raised` receipt (subject `alert.<id>`). */
 export interface AlertRecord {
@@ -50,4 +50,31 @@ export function alertForOutcome(input: {
     default:
       return null;
   }
+}
+
+/**
+ * The notification of an escalated approval stage: an alert (high) naming the escalation targets, so
+ * it shows on the console and in `/v1/alerts`, and alert routing delivers it. One per approval stage.
+ */
+export function alertForEscalation(input: {
+  tenantId: string;
+  actionId: string;
+  approvalId: string;
+  stageId: string;
+  stageName: string;
+  escalateTo: string[];
+  overdueSeconds: number;
+  now: string;
+}): AlertRecord {
+  const { tenantId, actionId, approvalId, stageId, stageName, escalateTo, overdueSeconds, now } = input;
+  return {
+    id: `${alertIdOf(actionId, 'APPROVAL_ESCALATED')}_${stageId.replace(/[^A-Za-z0-9]/g, '').slice(-16)}`,
+    tenantId,
+    actionId,
+    severity: 'high',
+    code: 'APPROVAL_ESCALATED',
+    message: `Approval stage "${stageName}" is overdue; escalated to ${escalateTo.length ? escalateTo.join(', ') : 'nobody (no escalation targets)'}.`,
+    createdAt: now,
+    metadata: { approvalId, stageId, stageName, escalateTo, overdueSeconds },
+  };
 }

@@ -1,5 +1,7 @@
 import {
+  ALERT_RAISED,
   APPROVAL_ESCALATED,
+  alertForEscalation,
   APPROVAL_EXPIRED,
   APPROVAL_EXPIRED_ERROR,
   type ApprovalEscalation,
@@ -8,7 +10,7 @@ import {
   expireApproval,
 } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
-import { type ReceiptDraft, type TenantChainWriter, derivedId } from '@oars/ledger';
+import { type ReceiptDraft, type TenantChainWriter, aggregateDraft, derivedId } from '@oars/ledger';
 import type { Receipt } from '@oars/receipts';
 import { aggregateKey, aggregateLockOf } from './aggregate-lock';
 import { actionChainDrafts } from './approval-chain-draft';
@@ -66,6 +68,8 @@ export async function fireApprovalTimers(
           data: { approvalId, stageId, stageName, escalateTo, overdueSeconds, approval: escalated.approval },
         },
       ], null);
+      const alert = alertForEscalation({ tenantId, actionId, approvalId, stageId, stageName, escalateTo, overdueSeconds, now: at });
+      drafts.push(aggregateDraft(derivedId('rcpt', alert.id), ALERT_RAISED, `alert.${alert.id}`, { alert }));
       // Built from the receipt as stored: when another instance escalated first, its facts are the ones that count.
       return { drafts, finish: (receipts: Receipt[]) => ({ escalation: escalationOf(receipts[0]!), expired: false }) };
     });
