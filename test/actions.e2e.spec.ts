@@ -195,6 +195,9 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('actions end to end over HTT
     expect(keys.body.items[0]).toMatchObject({ status: 'active', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
 
     expect((await http.post('/v1/admin/tenants/tenant_alpha/keys/rotate', {}, OPERATOR)).status).toBe(403);
+    // No body at all, but the JSON content type some clients always send: still a valid call.
+    const bare = await http.request('POST', '/v1/admin/tenants/tenant_bravo/keys/rotate', { token: ADMIN, raw: '', headers: { 'content-type': 'application/json' } });
+    expect(bare.status).toBe(200);
     const rotated = await http.post('/v1/admin/tenants/tenant_alpha/keys/rotate', {}, ADMIN);
     expect(rotated.status).toBe(200);
     expect(rotated.body.previousActiveKeyId).toBe(keys.body.items[0].keyId);

@@ -21,10 +21,22 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean } 
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics }), adapter, {
     bufferLogs: true,
+    bodyParser: false, // the JSON parser below (Nest would register its own at init)
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // An empty body with `content-type: application/json` (clients that always send the header on
+  // POST) means "no body", as for routes that take none; anything else must be valid JSON.
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('Request body is not valid JSON.'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
+    }
+  });
   const started = new WeakMap<object, bigint>();
   fastify.addHook('onRequest', async (request) => {
     started.set(request, process.hrtime.bigint());
