@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   logger.info({ url, eventStore: config.eventStore, region: config.region, projector: config.runProjector }, 'OARS API listening');
   if (!config.production || config.devTokensEnabled) {
     process.stdout.write(`\nOARS is running at ${url}  (event store: ${config.eventStore}${config.eventStore === 'embedded' ? `, data in ${config.dataDir}` : ''})\n`);
-    process.stdout.write(`API docs: ${url}/docs\n`);
+    process.stdout.write(`API docs: ${url}/docs   Ops console: ${url}/console\n`);
     if (config.devTokensEnabled) {
       process.stdout.write(`Development tokens: ${DEV_TOKENS.map((t) => `${t.token} (${t.role})`).join(', ')}\n\n`);
     }
