@@ -5,6 +5,8 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ eventStore: 'embedded', databaseUrl: null, natsUrl: null, port: 8080, host: '127.0.0.1', region: 'local', devTokensEnabled: true, runProjector: true });
     expect(c.dataDir).toMatch(/data$/);
+    expect(c).toMatchObject({ projectorCoalesceMs: null, integrityMaxReceiptsPerSecond: 1000, integrityNice: 19 });
+    expect(loadConfig({ OARS_PROJECTOR_COALESCE_MS: '0', OARS_INTEGRITY_NICE: '0' })).toMatchObject({ projectorCoalesceMs: 0, integrityNice: 0 });
   });
 
   it('selects JetStream when NATS_URL is set, and then needs DATABASE_URL', () => {
@@ -22,6 +24,9 @@ describe('loadConfig', () => {
     [{ OARS_REGION: 'eu west' }, 'OARS_REGION'],
     [{ OARS_RUN_PROJECTOR: 'maybe' }, 'OARS_RUN_PROJECTOR'],
     [{ OARS_KEY_ENCRYPTION_SECRET: 'short' }, 'OARS_KEY_ENCRYPTION_SECRET'],
+    [{ OARS_PROJECTOR_COALESCE_MS: '-1' }, 'OARS_PROJECTOR_COALESCE_MS'],
+    [{ OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND: '0' }, 'OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND'],
+    [{ OARS_INTEGRITY_NICE: '20' }, 'OARS_INTEGRITY_NICE'],
   ])('names the bad variable: %j', (env, variable) => {
     let error: unknown;
     try {

@@ -4,6 +4,7 @@ import type { TenantChainWriter } from '@oars/ledger';
 import { type AppendMonitor, type AppendOutcome } from './appends/append-monitor';
 import { type DecisionObservation, decisionsOfAppend } from './appends/decisions-of-append';
 import { recordFindings } from './integrity/integrity-findings';
+import { IntegrityCheckWorker, type IntegrityCheckWorkerOptions } from './integrity/integrity-check-worker';
 import { IntegrityVerifier, type IntegrityVerifierOptions } from './integrity/integrity-verifier';
 import type { AuthFailure, AuthFailureOutcome } from './security/auth-failure';
 import { SecurityEventRecorder } from './security/security-event-recorder';
@@ -32,6 +33,8 @@ export interface OpsRuntimeOptions {
   /** Run the continuous integrity verifier in this process (the one that runs the projector). */
   verifyIntegrity: boolean;
   integrity?: Partial<Pick<IntegrityVerifierOptions, 'batchSize' | 'maxReceiptsPerSecond' | 'pollIntervalMs' | 'hintDelayMs'>>;
+  /** Verify in a low-priority worker thread (the runtime does); absent: on the main thread, in slices. */
+  integrityWorker?: IntegrityCheckWorkerOptions;
   logger?: OpsLogger;
   sloFlushIntervalMs?: number;
   securityFlushIntervalMs?: number;
@@ -57,6 +60,7 @@ export class OpsRuntime {
   readonly nats: NatsConnectionWatch | null;
   readonly appends: AppendMonitor;
   readonly sql: SqlClient;
+  private readonly checkWorker: IntegrityCheckWorker | null;
   private readonly decisionListeners = new Set<DecisionListener>();
   private readonly unsubscribe: () => void;
 
@@ -74,8 +78,17 @@ export class OpsRuntime {
     });
     this.sampler = new OpsSampler({ store, sql, writer, intervalMs: options.sampleIntervalMs, onError: warn('ops: sampling failed') });
     this.nats = store instanceof JetStreamEventStore ? new NatsConnectionWatch(store.connection) : null;
+    const checkWorker = options.verifyIntegrity && options.integrityWorker ? new IntegrityCheckWorker({ ...options.integrityWorker, logger }) : null;
+    this.checkWorker = checkWorker;
     this.integrity = options.verifyIntegrity
-      ? new IntegrityVerifier({ store, sql, logger, ...options.integrity, record: (tenant, findings) => recordFindings(writer, store, tenant, findings) })
+      ? new IntegrityVerifier({
+          store,
+          sql,
+          logger,
+          ...options.integrity,
+          checker: checkWorker ? (stream, from, events) => checkWorker.check(stream, from, events) : undefined,
+          record: (tenant, findings) => recordFindings(writer, store, tenant, findings),
+        })
       : null;
     this.unsubscribe = appends.onAppend((o) => this.onAppend(o));
   }
@@ -121,6 +134,7 @@ export class OpsRuntime {
     this.eventLoop.stop();
     this.nats?.stop();
     await this.integrity?.stop();
+    await this.checkWorker?.close();
     await Promise.all([this.slo.stop(), this.security.stop()]);
   }
 

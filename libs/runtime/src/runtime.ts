@@ -100,10 +100,21 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     settingsSubjects: TENANT_SETTINGS_SUBJECTS,
   });
   const runProjector = options.runProjector ?? config.runProjector;
-  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs: sql.engine === 'pglite' ? 25 : 0 }) : null;
+  // Pausing briefly after a batch lets appends coalesce: fewer, bigger transactions and stream reads.
+  const coalesceMs = config.projectorCoalesceMs ?? (sql.engine === 'pglite' ? 25 : 10);
+  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs }) : null;
   if (projector) await projector.start();
   // ops (issue 4): signals of this process; the integrity verifier runs where the projector runs.
-  const ops = new OpsRuntime({ store, sql, writer, appends, verifyIntegrity: projector !== null, logger });
+  const ops = new OpsRuntime({
+    store,
+    sql,
+    writer,
+    appends,
+    verifyIntegrity: projector !== null,
+    integrity: { maxReceiptsPerSecond: config.integrityMaxReceiptsPerSecond },
+    integrityWorker: { nice: config.integrityNice },
+    logger,
+  });
   ops.start();
   // [approvals] Stage SLAs and approval expiry fire from timers, in the process that runs the projector.
   const approvalTimers = projector

@@ -1,6 +1,8 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import type { StoredEvent } from '@oars/eventstore';
 import { type GeneratedSigningKey, RECEIPT_VERSION, type Receipt, generateSigningKey, nodeVerifierCrypto, signReceipt } from '@oars/receipts';
 import { type IntegrityFinding, START_POSITION, checkStreamEvents } from './integrity-check';
+import { IntegrityCheckWorker } from './integrity-check-worker';
 
 const TENANT = 'tenant_chk';
 
@@ -124,5 +126,34 @@ describe('checkStreamEvents', () => {
     expect(kinds(checkStreamEvents(TENANT, START_POSITION, s.events([s.receipts[0]!, foreign]), nodeVerifierCrypto).findings)).toEqual([[2, 'malformed_receipt']]);
     const junk = { id: 'x', type: 't', subject: 'a.b', stream: TENANT, sequence: 1, data: { hello: 'world' } };
     expect(kinds(checkStreamEvents(TENANT, START_POSITION, [junk], nodeVerifierCrypto).findings)).toEqual([[1, 'malformed_receipt']]);
+  });
+});
+
+describe('IntegrityCheckWorker', () => {
+  const worker = new IntegrityCheckWorker({ nice: 19 });
+  afterAll(() => worker.close());
+
+  it('gives the verdicts of checkStreamEvents, from a worker thread running at the lowest CPU priority', async () => {
+    const s = new SignedStream();
+    s.add('a.one');
+    s.rotate();
+    s.add('a.two');
+    const tampered = { ...s.receipts[3]!, data: { changed: true } };
+    const events = s.events([s.receipts[0]!, s.receipts[1]!, s.receipts[2]!, tampered]);
+    const inline = checkStreamEvents(TENANT, START_POSITION, events, nodeVerifierCrypto);
+    expect(kinds(inline.findings)).toEqual([[4, 'bad_signature']]);
+    await expect(worker.check(TENANT, START_POSITION, events)).resolves.toEqual(inline);
+    const clean = checkStreamEvents(TENANT, START_POSITION, s.events(), nodeVerifierCrypto);
+    await expect(worker.check(TENANT, START_POSITION, s.events())).resolves.toEqual(clean);
+    // Linux keeps a nice value per thread: exactly the worker's thread of this process runs at 19.
+    const nices = readdirSync('/proc/self/task').map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+    expect(nices.filter((n) => n === 19)).toHaveLength(1);
+    expect(nices.filter((n) => n === 0).length).toBeGreaterThan(0);
+  });
+
+  it('rejects the checks of a closed worker', async () => {
+    const closed = new IntegrityCheckWorker();
+    await closed.close();
+    await expect(closed.check(TENANT, START_POSITION, [])).rejects.toThrow(/closed/);
   });
 });

@@ -3,6 +3,7 @@ import { SqlKeyVault, TenantChainWriter } from '@oars/ledger';
 import { type Receipt, deriveKek } from '@oars/receipts';
 import { type TestDatabase, createTestDatabase, uniqueNamespace } from '@oars/testing';
 import { INTEGRITY_VIOLATION_DETECTED, recordFindings } from './integrity-findings';
+import { IntegrityCheckWorker } from './integrity-check-worker';
 import { IntegrityVerifier } from './integrity-verifier';
 
 describe('IntegrityVerifier on the embedded store (real Postgres, real writer)', () => {
@@ -59,8 +60,15 @@ describe('IntegrityVerifier on the embedded store (real Postgres, real writer)',
     expect(await findingsIn()).toHaveLength(1);
   });
 
-  it('runs in the background, woken by append hints', async () => {
-    const v = new IntegrityVerifier({ store, sql: db.sql, record: (t, f) => recordFindings(writer, store, t, f), hintDelayMs: 10 });
+  it('runs in the background, woken by append hints, checking in its low-priority worker thread', async () => {
+    const worker = new IntegrityCheckWorker();
+    const v = new IntegrityVerifier({
+      store,
+      sql: db.sql,
+      record: (t, f) => recordFindings(writer, store, t, f),
+      hintDelayMs: 10,
+      checker: (stream, from, events) => worker.check(stream, from, events),
+    });
     v.start();
     try {
       const head = await store.head(tenant);
@@ -73,6 +81,22 @@ describe('IntegrityVerifier on the embedded store (real Postgres, real writer)',
       expect(v.status().state).toBe('WARN');
     } finally {
       await v.stop();
+      await worker.close();
     }
+  });
+
+  it('stops at once while it paces itself to its rate limit', async () => {
+    await db.sql.query("DELETE FROM projection_checkpoints WHERE projection = 'integrity' AND stream = $1", [tenant]);
+    // 3 receipts at 0.01 per second: the pause after the first batch would last 300 s.
+    const v = new IntegrityVerifier({ store, sql: db.sql, record: (t, f) => recordFindings(writer, store, t, f), batchSize: 3, maxReceiptsPerSecond: 0.01 });
+    v.start();
+    const deadline = Date.now() + 20_000;
+    while ((await v.tenantStatus(tenant)).position < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((await v.tenantStatus(tenant)).position).toBe(3);
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([v.stop().then(() => 'stopped'), new Promise((r) => (timer = setTimeout(() => r('still pacing'), 10_000)))]);
+    clearTimeout(timer);
+    expect(stopped).toBe('stopped');
+    expect((await v.tenantStatus(tenant)).position).toBe(3);
   });
 });

@@ -15,6 +15,11 @@ export interface IntegrityVerifierOptions {
   logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   crypto?: VerifierCrypto;
   /**
+   * Checks a batch (e.g. an IntegrityCheckWorker off the main thread). Default: on this thread, in
+   * slices of 8 receipts (~1 ms each) with a yield between them.
+   */
+  checker?: StreamChecker;
+  /**
    * Receipts per read and per saved checkpoint (default 500), checked in slices of 8 (~1 ms each).
    * Few large reads: every read of the JetStream adapter asks for stream info and creates a consumer.
    */
@@ -28,6 +33,8 @@ export interface IntegrityVerifierOptions {
 }
 
 const SLICE = 8;
+
+export type StreamChecker = (stream: string, from: VerifierPosition, events: readonly StoredEvent[]) => Promise<{ position: VerifierPosition; findings: IntegrityFinding[] }>;
 
 export type FindingListener = (tenantId: string, findings: readonly IntegrityFinding[]) => void;
 
@@ -61,6 +68,8 @@ export class IntegrityVerifier {
   private checkedReceipts = 0;
   private findings = 0;
   private step: Promise<unknown> = Promise.resolve();
+  private stopped: Promise<void> = Promise.resolve();
+  private signalStopped: () => void = () => undefined;
 
   constructor(private readonly options: IntegrityVerifierOptions) {
     this.crypto = options.crypto ?? nodeVerifierCrypto;
@@ -73,6 +82,7 @@ export class IntegrityVerifier {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopped = new Promise((resolve) => (this.signalStopped = resolve));
     this.unsubscribe = this.options.store.onAppendHint((stream) => this.hint(stream));
     this.loop = this.run();
   }
@@ -80,6 +90,7 @@ export class IntegrityVerifier {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.signalStopped();
     this.unsubscribe?.();
     if (this.hintTimer) clearTimeout(this.hintTimer);
     this.wake();
@@ -161,8 +172,7 @@ export class IntegrityVerifier {
           // A full batch: more is waiting now. Otherwise the next append hint (coalesced) brings it back.
           if (checked >= this.batchSize) this.dirty.add(tenant);
           const minMs = (checked / this.maxPerSecond) * 1000;
-          const left = minMs - (Date.now() - started);
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, left)));
+          await this.pace(minMs - (Date.now() - started));
         }
       }
       if (!worked && this.running) await this.idle();
@@ -172,8 +182,20 @@ export class IntegrityVerifier {
   private async idle(): Promise<void> {
     let until = this.nextPollAt;
     for (const tenant of this.dirty) until = Math.min(until, this.tenants.get(tenant)?.retryAt ?? 0);
-    const ms = until - Date.now();
-    if (ms <= 0) return;
+    await this.sleep(until - Date.now());
+  }
+
+  /** The rate limit's pause: only stop cuts it short (hints do not). */
+  private async pace(ms: number): Promise<void> {
+    if (ms <= 0 || !this.running) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopped]);
+    clearTimeout(timer);
+  }
+
+  /** Sleeps `ms`, or less when woken (a hint after idling, or stop). */
+  private async sleep(ms: number): Promise<void> {
+    if (ms <= 0 || !this.running) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -229,7 +251,7 @@ export class IntegrityVerifier {
         p.error = null;
         return 0;
       }
-      const { position, findings } = await this.check(tenant, from, events);
+      const { position, findings } = await (this.options.checker ?? this.checkInline)(tenant, from, events);
       if (findings.length > 0) await this.options.record(tenant, findings);
       const now = new Date().toISOString();
       const next: IntegrityRecord = {
@@ -265,7 +287,7 @@ export class IntegrityVerifier {
   }
 
   /** Checks in slices of a few receipts, yielding between them: the event loop is never held for more than ~1 ms. */
-  private async check(tenant: string, from: VerifierPosition, events: readonly StoredEvent[]): Promise<{ position: VerifierPosition; findings: IntegrityFinding[] }> {
+  private readonly checkInline: StreamChecker = async (tenant, from, events) => {
     let position = from;
     const findings: IntegrityFinding[] = [];
     for (let i = 0; i < events.length; i += SLICE) {
@@ -275,7 +297,7 @@ export class IntegrityVerifier {
       findings.push(...part.findings);
     }
     return { position, findings };
-  }
+  };
 
   private report(tenant: string, findings: readonly IntegrityFinding[]): void {
     this.findings += findings.length;
