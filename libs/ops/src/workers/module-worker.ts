@@ -14,7 +14,7 @@ export function startModuleWorker(file: string, workerData: unknown): Worker {
   return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...(workerData as object), __tsEntry: `${file}.ts`, __root: repositoryRoot(file) } });
 }
 
-function repositoryRoot(from: string): string {
+export function repositoryRoot(from: string): string {
   let dir = resolve(from, '..');
   while (!existsSync(join(dir, '.swcrc'))) {
     const up = resolve(dir, '..');
@@ -24,10 +24,15 @@ function repositoryRoot(from: string): string {
   return dir;
 }
 
-const TS_BOOTSTRAP = `
+/**
+ * Runs a TypeScript module of this repository (worker thread: `workerData.__tsEntry`/`__root`;
+ * process: `node -e TS_BOOTSTRAP` with OARS_TS_ENTRY/OARS_TS_ROOT), compiling `.ts` with `.swcrc`.
+ */
+export const TS_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 const { createRequire } = require('node:module');
-const root = workerData.__root;
+const entry = workerData ? workerData.__tsEntry : process.env.OARS_TS_ENTRY;
+const root = workerData ? workerData.__root : process.env.OARS_TS_ROOT;
 const req = createRequire(root + '/package.json');
 const swc = req('@swc/core');
 const { addHook } = req('pirates');
@@ -36,5 +41,5 @@ const rc = JSON.parse(fs.readFileSync(root + '/.swcrc', 'utf8'));
 delete rc.$schema;
 const options = { ...rc, jsc: { ...rc.jsc, baseUrl: root }, sourceMaps: 'inline', swcrc: false, configFile: false };
 addHook((code, filename) => swc.transformSync(code, { ...options, filename }).code, { exts: ['.ts'] });
-req(workerData.__tsEntry);
+req(entry);
 `;
