@@ -6,6 +6,7 @@ import { type Runtime, createRuntime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { OPERATOR, TestHttp } from './support/http';
 import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import { until } from './support/until';
 
 const TENANTS = ['tenant_alpha', 'apr_serial', 'apr_parallel', 'apr_race', 'apr_escalate', 'apr_scan', 'apr_reeval', 'apr_stepup'];
 const OPERATOR_SCOPES = ['approvals:write', 'actions:read'];
@@ -28,16 +29,6 @@ const AGENT_TOOL = { toolId: 'github', operation: 'delete', target: 'repo:oars' 
 const VALID = { isSignatureValid: true, isChainValid: true, isSchemaValid: true, verificationErrors: [] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(label: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await sleep(100);
-  }
-}
-
 function harness(mode: StoreMode, env: Record<string, string> = {}) {
   const h = {} as { http: TestHttp; runtime: Runtime; app: NestFastifyApplication; cleanup: () => Promise<void> };
   beforeAll(async () => {

@@ -10,6 +10,7 @@ import type { Runtime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
 import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import { until } from './support/until';
 
 interface Call {
   path: string;
@@ -61,16 +62,6 @@ const agentTool = () => actionBody({ resource: { toolId: 'agent_shell', operatio
 const needsApproval = () => actionBody({ resource: { toolId: 'iam', operation: 'change_permissions', target: 'prod:finance' }, input: {} });
 
 /** Polls `check` until it returns a value, failing after a deadline (no fixed sleeps). */
-async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, deadlineMs = 15_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe.each<StoreMode>(['embedded', 'jetstream'])('action lifecycle end to end over HTTP (%s event store)', (mode) => {
   let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
   let app: NestFastifyApplication;

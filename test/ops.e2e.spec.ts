@@ -4,6 +4,7 @@ import type { Runtime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
 import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import { until } from './support/until';
 
 /** An admin token that also reaches a tenant nobody ever wrote to. */
 const WIDE_TOKEN = 'ops_e2e_wide_admin_token';
@@ -32,16 +33,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (wanted.every((w) => (match[2] ?? '').includes(w))) return Number(match[3]);
   }
   return 0;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe.each<StoreMode>(['embedded', 'jetstream'])('ops dashboard, security events and integrity over HTTP (%s)', (mode) => {

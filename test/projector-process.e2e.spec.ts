@@ -7,18 +7,9 @@ import { TEST_DATABASE_URL } from '@oars/testing';
 import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, TestHttp, actionBody } from './support/http';
 import { createTestRuntime } from './support/test-runtime';
+import { until } from './support/until';
 
 const ROOT = join(__dirname, '..');
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Nice value of a thread or process, from /proc (field 19 of stat). */
 const niceOf = (pid: number) => Number(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
