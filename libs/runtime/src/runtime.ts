@@ -102,7 +102,9 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const runProjector = options.runProjector ?? config.runProjector;
   // Pausing briefly after a batch lets appends coalesce: fewer, bigger transactions and stream reads.
   const coalesceMs = config.projectorCoalesceMs ?? (sql.engine === 'pglite' ? 25 : 10);
-  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs }) : null;
+  // On JetStream one ordered consumer per tenant feeds the projector; the embedded log is read per batch.
+  const follow = config.eventStore === 'jetstream' ? 'subscribe' : 'read';
+  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs, follow }) : null;
   if (projector) await projector.start();
   // ops (issue 4): signals of this process; the integrity verifier runs where the projector runs.
   const ops = new OpsRuntime({

@@ -28,6 +28,8 @@ export interface TenantProgress {
   attempts: number;
   retryAt: number;
   problem: { level: 'WARN' | 'ERROR'; message: string } | null;
+  /** Events per batch while a batch fails: halved per failure, so the receipts before a bad one still land. */
+  limit?: number;
 }
 
 export function summariseStatus(input: {

@@ -24,14 +24,14 @@ function actions(s: ReceiptStreamBuilder, count: number): Receipt[] {
   return out;
 }
 
-describe('Projector', () => {
+describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('Projector (follow: %s)', (follow) => {
   let db: TestDatabase;
   let baseline: TestDatabase;
   let store: EventStore;
   const running: Projector[] = [];
 
   function projector(options: Partial<ConstructorParameters<typeof Projector>[0]> = {}): Projector {
-    const p = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 100, ...options });
+    const p = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 100, follow, ...options });
     running.push(p);
     return p;
   }

@@ -27,8 +27,10 @@ export async function projectNextBatch(
   stream: string,
   position: number,
   batchSize: number,
+  /** Where the events come from (default: a read of the store; the projector may use a StreamFeeds). */
+  read: (stream: string, from: number, limit: number) => Promise<StoredEvent[]> = (s, from, limit) => store.read(s, { from, limit }),
 ): Promise<BatchOutcome> {
-  const events = await store.read(stream, { from: position + 1, limit: batchSize });
+  const events = await read(stream, position + 1, batchSize);
   if (events.length === 0) return { kind: 'caught_up', position };
   const gapless: StoredEvent[] = [];
   for (const event of events) {
