@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import pino, { type Logger as PinoInstance } from 'pino';
 import type { Runtime } from '@oars/runtime';
 import { OarsMetrics } from '@oars/ops';
 import { AppModule } from './app.module';
@@ -10,8 +11,9 @@ import { TokenRegistry } from './auth/token-registry';
 import { requestIdOf } from './http/request-id';
 
 /** Builds the HTTP application over a runtime (used by `main.ts` and by the e2e tests). */
-export async function createApp(runtime: Runtime, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(runtime: Runtime, options: { logger?: boolean; log?: PinoInstance } = {}): Promise<NestFastifyApplication> {
   const { config } = runtime;
+  const log = options.log ?? pino({ level: options.logger === false ? 'silent' : config.logLevel, base: { service: 'oars-api' } });
   const tokens = TokenRegistry.fromConfig(config.apiTokensJson, config.devTokensEnabled);
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf, trustProxy: false });
   const metrics = new OarsMetrics({
@@ -19,7 +21,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean } 
     projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
     ops: runtime.ops, // ops (issue 4): decisions, SLOs, security events, integrity, saturation gauges
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics, log }), adapter, {
     bufferLogs: true,
     bodyParser: false, // the JSON parser below (Nest would register its own at init)
     logger: options.logger === false ? false : undefined,
@@ -47,8 +49,13 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean } 
     // The route pattern (bounded), never the raw URL; unknown routes share one label.
     const route = request.routeOptions?.url ?? 'unmatched';
     const t0 = started.get(request);
+    const seconds = t0 === undefined ? null : Number(process.hrtime.bigint() - t0) / 1e9;
     // ops (issue 4): latency histogram, request counter, availability SLI and the rolling golden signals.
-    metrics.observeHttp(request.method, route, reply.statusCode, t0 === undefined ? null : Number(process.hrtime.bigint() - t0) / 1e9);
+    metrics.observeHttp(request.method, route, reply.statusCode, seconds);
+    // The request log: one line per request with its id (never headers, so no credentials).
+    if (log.isLevelEnabled('info') && request.url !== '/health' && request.url !== '/metrics') {
+      log.info({ requestId: request.id, method: request.method, url: request.url, route, statusCode: reply.statusCode, responseTimeMs: seconds === null ? null : Math.round(seconds * 1e6) / 1e3 }, 'request completed');
+    }
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = pino({ level: config.logLevel, base: { service: 'oars-api' } });
   const runtime = await createRuntime(config, { logger });
-  const app = await createApp(runtime);
+  const app = await createApp(runtime, { log: logger });
   await app.listen(config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   logger.info({ url, eventStore: config.eventStore, region: config.region, projector: config.runProjector }, 'OARS API listening');
