@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TS_BOOTSTRAP } from '@oars/ops';
+import { TS_BOOTSTRAP } from '@oars/receipts';
 import { TEST_DATABASE_URL } from '@oars/testing';
 import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, TestHttp, actionBody } from './support/http';

@@ -1,5 +1,5 @@
 import { EmbeddedEventStore } from '@oars/eventstore';
-import { type Receipt, deriveKek, nodeVerifierCrypto, verifyReceiptBundle } from '@oars/receipts';
+import { type Receipt, SignatureWorker, deriveKek, nodeVerifierCrypto, verifyReceiptBundle } from '@oars/receipts';
 import { type TestDatabase, createTestDatabase } from '@oars/testing';
 import { SqlKeyVault } from './sql-key-vault';
 import { type ReceiptDraft, derivedId } from './receipt-draft';
@@ -18,9 +18,9 @@ describe('TenantChainWriter (embedded store on Postgres)', () => {
   const writer = () =>
     new TenantChainWriter({ store, vault: new SqlKeyVault(db.sql), kek: deriveKek('writer-test-secret-0123456789'), region: 'test', settingsSubjects: [SETTING] });
 
-  const verifyWholeStream = async (w: TenantChainWriter) => {
-    const stream = (await store.read(TENANT, { limit: 100_000 })).map((e) => e.data as unknown as Receipt);
-    const keys = (await w.keyring(TENANT))!.keys;
+  const verifyWholeStream = async (w: TenantChainWriter, tenant = TENANT) => {
+    const stream = (await store.read(tenant, { limit: 100_000 })).map((e) => e.data as unknown as Receipt);
+    const keys = (await w.keyring(tenant))!.keys;
     return { stream, result: verifyReceiptBundle(stream, keys, { expectFirstSequence: 1, crypto: nodeVerifierCrypto }) };
   };
 
@@ -44,6 +44,27 @@ describe('TenantChainWriter (embedded store on Postgres)', () => {
     const { stream, result } = await verifyWholeStream(w);
     expect(stream[0]).toMatchObject({ type: 'key.generated', sequence: 1 });
     expect(result.verificationErrors).toEqual([]);
+  });
+
+  it('signs group commits in its signature worker: the same valid chain, across a key rotation', async () => {
+    const signatureWorker = new SignatureWorker();
+    const sign = jest.spyOn(signatureWorker, 'sign');
+    try {
+      const w = new TenantChainWriter({ store, vault: new SqlKeyVault(db.sql), kek: deriveKek('writer-test-secret-0123456789'), region: 'test', settingsSubjects: [SETTING], signatureWorker });
+      const tenant = 'tenant_w_sig';
+      const burst = (tag: string) =>
+        Promise.all(Array.from({ length: 30 }, (_, i) => w.write(tenant, () => ({ drafts: [draft(`sig.${tag}${i}`, 'sig.made', `${tag}${i}`)], finish: () => i }))));
+      await burst('a');
+      await w.rotateKey(tenant);
+      await burst('b');
+      expect(sign).toHaveBeenCalled(); // bursts group-commit more receipts than are signed inline
+      const { stream, result } = await verifyWholeStream(w, tenant);
+      expect(result.verificationErrors).toEqual([]);
+      expect(stream.filter((r) => r.type === 'sig.made')).toHaveLength(60);
+      expect(new Set(stream.filter((r) => r.type === 'sig.made').map((r) => r.integrity.signingKeyId)).size).toBe(2);
+    } finally {
+      await signatureWorker.close();
+    }
   });
 
   it('keeps two instances on one stream correct: the loser of each race rebuilds on fresh state', async () => {

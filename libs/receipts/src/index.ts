@@ -6,3 +6,5 @@ export * from './receipt-signing';
 export * from './signing-keys';
 export * from './node-verifier-crypto';
 export * from './verifier';
+export { TS_BOOTSTRAP, repositoryRoot, startModuleWorker } from './workers/module-worker';
+export { SignatureWorker, signMessagesInline } from './signing/signature-worker';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { StoredEvent } from '@oars/eventstore';
-import { startModuleWorker } from '../workers/module-worker';
+import { startModuleWorker } from '@oars/receipts';
 import type { IntegrityFinding, VerifierPosition } from './integrity-check';
 
 export interface StreamCheckResult {
