@@ -8,3 +8,4 @@ export * from './node-verifier-crypto';
 export * from './verifier';
 export { TS_BOOTSTRAP, repositoryRoot, startModuleWorker } from './workers/module-worker';
 export { SignatureWorker, signMessagesInline } from './signing/signature-worker';
+export { RequestWorker } from './workers/request-worker';

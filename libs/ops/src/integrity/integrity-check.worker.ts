@@ -22,7 +22,7 @@ if (typeof nice === 'number' && nice !== 0) {
     priority = err instanceof Error ? err.message : String(err);
   }
 }
-parentPort!.postMessage({ ready: true, priorityError: priority });
+parentPort!.postMessage({ notice: 'ready', priorityError: priority });
 
 parentPort!.on('message', (req: CheckRequest) => {
   try {

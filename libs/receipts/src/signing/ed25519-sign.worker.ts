@@ -18,7 +18,7 @@ parentPort!.on('message', (req: SignRequest) => {
     if (req.key) keys.set(req.keyId, req.key);
     const key = keys.get(req.keyId);
     if (!key) throw new Error(`signing key ${req.keyId} was never sent to this worker`);
-    parentPort!.postMessage({ id: req.id, signatures: req.messages.map((m) => sign(null, Buffer.from(m, 'latin1'), key).toString('base64')) });
+    parentPort!.postMessage({ id: req.id, result: req.messages.map((m) => sign(null, Buffer.from(m, 'latin1'), key).toString('base64')) });
   } catch (err) {
     parentPort!.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) });
   }
