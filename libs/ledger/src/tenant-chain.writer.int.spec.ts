@@ -58,6 +58,9 @@ describe('TenantChainWriter (embedded store on Postgres)', () => {
       await w.rotateKey(tenant);
       await burst('b');
       expect(sign).toHaveBeenCalled(); // bursts group-commit more receipts than are signed inline
+      // …and the worker made those signatures (no fallback to signing inline).
+      const made = await Promise.all(sign.mock.results.map((r) => r.value as Promise<string[]>));
+      expect(made.every((signatures) => signatures.length >= 6)).toBe(true);
       const { stream, result } = await verifyWholeStream(w, tenant);
       expect(result.verificationErrors).toEqual([]);
       expect(stream.filter((r) => r.type === 'sig.made')).toHaveLength(60);
