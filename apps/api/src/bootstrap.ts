@@ -8,6 +8,7 @@ import type { Runtime } from '@oars/runtime';
 import { OarsMetrics } from '@oars/ops';
 import { AppModule } from './app.module';
 import { TokenRegistry } from './auth/token-registry';
+import { RateLimiter } from './http/rate-limiter';
 import { requestIdOf } from './http/request-id';
 
 /** Builds the HTTP application over a runtime (used by `main.ts` and by the e2e tests). */
@@ -57,6 +58,30 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
       log.info({ requestId: request.id, method: request.method, url: request.url, route, statusCode: reply.statusCode, responseTimeMs: seconds === null ? null : Math.round(seconds * 1e6) / 1e3 }, 'request completed');
     }
   });
+  if (config.rateLimitRpm > 0) {
+    // Per caller (a valid token's id, else the client address); probes and scrapes are not limited.
+    const limiter = new RateLimiter(config.rateLimitRpm);
+    const purge = setInterval(() => limiter.purge(), 60_000);
+    purge.unref();
+    fastify.addHook('onClose', async () => clearInterval(purge));
+    fastify.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?', 1)[0];
+      if (path === '/health' || path === '/health/ready' || path === '/metrics') return;
+      const bearer = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
+      const principal = bearer ? tokens.resolve(bearer[1]!) : null;
+      const decision = limiter.take(principal ? `token:${principal.tokenId}` : `ip:${request.ip}`);
+      reply.header('x-ratelimit-limit', decision.limit);
+      reply.header('x-ratelimit-remaining', decision.remaining);
+      if (!decision.allowed) {
+        metrics.errors.inc({ status: '4xx', code: 'rate_limit_exceeded' });
+        return reply
+          .status(429)
+          .header('retry-after', decision.retryAfterSeconds)
+          .header('content-type', 'application/json; charset=utf-8')
+          .send({ error: { code: 'rate_limit_exceeded', message: 'Too many requests. Try again later.', requestId: String(request.id) } });
+      }
+    });
+  }
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
