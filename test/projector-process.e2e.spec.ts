@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TS_BOOTSTRAP } from '@oars/receipts';
@@ -11,6 +12,15 @@ import { until } from './support/until';
 
 const ROOT = join(__dirname, '..');
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Nice value of a thread or process, from /proc (field 19 of stat). */
 const niceOf = (pid: number) => Number(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
 
@@ -21,6 +31,7 @@ describe('the production topology: an API without projector and the projector pr
   let projector: ChildProcess;
   let output = '';
   let sql: import('@oars/db').SqlClient;
+  let metricsPort = 0;
 
   beforeAll(async () => {
     const t = await createTestRuntime('jetstream', { OARS_RUN_PROJECTOR: 'false' });
@@ -30,6 +41,7 @@ describe('the production topology: an API without projector and the projector pr
     app = await createApp(t.runtime, { logger: false });
     http = await TestHttp.listen(app);
     const schema = (sql as unknown as { schema?: string }).schema ?? (await sql.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+    metricsPort = await freePort();
     const databaseUrl = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     projector = spawn(process.execPath, ['-e', TS_BOOTSTRAP], {
       env: {
@@ -43,6 +55,7 @@ describe('the production topology: an API without projector and the projector pr
         OARS_STREAM_PREFIX: t.config.streamPrefix,
         OARS_SUBJECT_PREFIX: t.config.subjectPrefix,
         LOG_LEVEL: 'info',
+        OARS_PROJECTOR_METRICS_PORT: String(metricsPort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -57,7 +70,7 @@ describe('the production topology: an API without projector and the projector pr
     await cleanup?.();
   });
 
-  it('projects what the API appends, at a lower CPU priority, and stops cleanly on SIGTERM', async () => {
+  it('projects what the API appends, at a lower CPU priority, serves its own /metrics, and stops cleanly on SIGTERM', async () => {
     expect(niceOf(projector.pid!)).toBe(10);
     const res = await http.post('/v1/actions', actionBody(), ADMIN);
     expect(res.status).toBe(202);
@@ -75,6 +88,16 @@ describe('the production topology: an API without projector and the projector pr
     const threads = () => readdirSync(`/proc/${projector.pid}/task`).map((tid) => niceOf(Number(tid)));
     await until('the integrity worker thread', async () => threads().includes(19));
     expect(threads().filter((n) => n !== 19 && n !== 10)).toEqual([]); // V8's own threads included
+    // Its own /metrics: the verifier's figures live in this process only.
+    const verified = await until('the verifier in the projector metrics', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const match = /^oars_integrity_verified_receipts (\d+)/m.exec(text);
+      return match && Number(match[1]) >= 4 && text;
+    });
+    expect(verified).toMatch(/^oars_integrity_lag_events \d+/m);
+    expect(verified).toMatch(/^oars_process_\w*cpu_user_seconds_total \S+/m);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
     const exited = new Promise<number | null>((resolve) => projector.once('exit', (code) => resolve(code)));
     projector.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ eventStore: 'embedded', databaseUrl: null, natsUrl: null, port: 8080, host: '127.0.0.1', region: 'local', devTokensEnabled: true, runProjector: true });
     expect(c.dataDir).toMatch(/data$/);
-    expect(c).toMatchObject({ projectorCoalesceMs: null, projectorNice: 10, integrityMaxReceiptsPerSecond: 1000, integrityNice: 19 });
+    expect(c).toMatchObject({ projectorCoalesceMs: null, projectorNice: 10, projectorMetricsPort: 9464, integrityMaxReceiptsPerSecond: 1000, integrityNice: 19 });
     expect(loadConfig({ OARS_PROJECTOR_COALESCE_MS: '0', OARS_INTEGRITY_NICE: '0' })).toMatchObject({ projectorCoalesceMs: 0, integrityNice: 0 });
   });
 
@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     [{ OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND: '0' }, 'OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND'],
     [{ OARS_INTEGRITY_NICE: '20' }, 'OARS_INTEGRITY_NICE'],
     [{ OARS_PROJECTOR_NICE: 'low' }, 'OARS_PROJECTOR_NICE'],
+    [{ OARS_PROJECTOR_METRICS_PORT: '70000' }, 'OARS_PROJECTOR_METRICS_PORT'],
   ])('names the bad variable: %j', (env, variable) => {
     let error: unknown;
     try {
