@@ -171,7 +171,7 @@ bench_jetstream() {
   # timers, execution and integrity consumers) run separately.
   local js_env=(OARS_EVENT_STORE=jetstream NATS_URL="$NATS" DATABASE_URL="$PG_BASE/$DB_NAME"
     OARS_REGION=bench OARS_STREAM_PREFIX="$STREAM_PREFIX" OARS_SUBJECT_PREFIX="bench$RUN_ID")
-  env "${js_env[@]}" OARS_KEY_ENCRYPTION_SECRET="$KEY_SECRET" LOG_LEVEL="${LOG_LEVEL:-warn}" \
+  env "${js_env[@]}" OARS_KEY_ENCRYPTION_SECRET="$KEY_SECRET" LOG_LEVEL="${LOG_LEVEL:-warn}" OARS_PROJECTOR_METRICS_PORT="$(free_port)" \
     node dist/apps/projector/src/main.js >"$WORK/projector.log" 2>&1 &
   PROJECTOR_PID=$!
   if start_server jetstream "${js_env[@]}" OARS_RUN_PROJECTOR=false; then
