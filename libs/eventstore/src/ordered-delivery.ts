@@ -1,4 +1,5 @@
 import type { StoredEvent, Subscription } from './event-store.port';
+import { WakeableSleep } from './wakeable-sleep';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2_000;
@@ -15,7 +16,7 @@ export function backoffMs(attempt: number): number {
 export abstract class OrderedDelivery implements Subscription {
   protected closed = false;
   protected next: number;
-  private wakeSleep?: () => void;
+  private readonly alarm = new WakeableSleep();
 
   protected constructor(
     from: number,
@@ -28,7 +29,7 @@ export abstract class OrderedDelivery implements Subscription {
 
   /** Ends the current sleep early (close, or a hint that new events exist). */
   protected wake(): void {
-    this.wakeSleep?.();
+    this.alarm.wake();
   }
 
   /** Delivers one event, retrying until it succeeds; false when closed first. Advances `next`. */
@@ -46,15 +47,7 @@ export abstract class OrderedDelivery implements Subscription {
   }
 
   protected sleep(ms: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeSleep = done;
-    });
+    return this.closed ? Promise.resolve() : this.alarm.sleep(ms);
   }
 }
 

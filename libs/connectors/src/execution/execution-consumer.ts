@@ -1,7 +1,7 @@
 import type { HttpConnectorConfig } from '@oars/config';
 import type { SqlClient } from '@oars/db';
 import { actionStatusOf, isTerminalActionState } from '@oars/domain';
-import type { EventStore } from '@oars/eventstore';
+import { type EventStore, WakeableSleep } from '@oars/eventstore';
 import { type TenantChainWriter, randomId } from '@oars/ledger';
 import type { Receipt } from '@oars/receipts';
 import type { ResolveAll } from '../http/public-lookup';
@@ -102,7 +102,7 @@ export class ExecutionConsumer {
   private ready = false;
   private loop: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly alarm = new WakeableSleep();
   private nextPollAt = 0;
   private pollError: string | null = null;
 
@@ -170,9 +170,7 @@ export class ExecutionConsumer {
   }
 
   private wake(): void {
-    const wakeUp = this.wakeUp;
-    this.wakeUp = null;
-    wakeUp?.();
+    this.alarm.wake();
   }
 
   private cursor(tenant: string, from = 0): TenantCursor {
@@ -201,16 +199,7 @@ export class ExecutionConsumer {
     for (const tenant of this.withExecutions) {
       for (const e of this.tenants.get(tenant)!.executions.values()) if (!e.running) until = Math.min(until, e.retryAt);
     }
-    const ms = until - Date.now();
-    if (ms <= 0) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
+    await this.alarm.sleep(until - Date.now());
   }
 
   private async poll(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SqlClient } from '@oars/db';
-import type { EventStore, StoredEvent } from '@oars/eventstore';
+import { type EventStore, type StoredEvent, WakeableSleep } from '@oars/eventstore';
 import { type VerifierCrypto, nodeVerifierCrypto } from '@oars/receipts';
 import { type IntegrityFinding, type VerifierPosition, checkStreamEvents } from './integrity-check';
 import { EMPTY_RECORD, type IntegrityRecord, loadIntegrityRecord, saveIntegrityRecord } from './integrity-state.store';
@@ -59,7 +59,7 @@ export class IntegrityVerifier {
   private running = false;
   private ready = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly alarm = new WakeableSleep();
   private hintTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private nextPollAt = 0;
@@ -151,9 +151,7 @@ export class IntegrityVerifier {
   }
 
   private wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
+    this.alarm.wake();
   }
 
   private async run(): Promise<void> {
@@ -182,7 +180,7 @@ export class IntegrityVerifier {
   private async idle(): Promise<void> {
     let until = this.nextPollAt;
     for (const tenant of this.dirty) until = Math.min(until, this.tenants.get(tenant)?.retryAt ?? 0);
-    await this.sleep(until - Date.now());
+    if (this.running) await this.alarm.sleep(until - Date.now()); // a hint or stop wakes it
   }
 
   /** The rate limit's pause: only stop cuts it short (hints do not). */
@@ -191,19 +189,6 @@ export class IntegrityVerifier {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopped]);
     clearTimeout(timer);
-  }
-
-  /** Sleeps `ms`, or less when woken (a hint after idling, or stop). */
-  private async sleep(ms: number): Promise<void> {
-    if (ms <= 0 || !this.running) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
   }
 
   private async poll(): Promise<void> {

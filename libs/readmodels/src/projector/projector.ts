@@ -1,5 +1,5 @@
 import type { SqlClient } from '@oars/db';
-import type { EventStore } from '@oars/eventstore';
+import { type EventStore, WakeableSleep } from '@oars/eventstore';
 import { loadCheckpoints } from '../checkpoints/checkpoint.store';
 import { StreamGapError } from '../errors';
 import { PositionWaiters } from './position-waiters';
@@ -57,7 +57,7 @@ export class Projector {
   private ready = false;
   private loop: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly alarm = new WakeableSleep();
   private nextPollAt = 0;
   private pollError: string | null = null;
   private lastAppliedAt: string | null = null;
@@ -122,9 +122,7 @@ export class Projector {
   }
 
   private wake(): void {
-    const wakeUp = this.wakeUp;
-    this.wakeUp = null;
-    wakeUp?.();
+    this.alarm.wake();
   }
 
   private progress(tenant: string): TenantProgress {
@@ -150,16 +148,7 @@ export class Projector {
   private async idle(): Promise<void> {
     let until = this.nextPollAt;
     if (this.ready) for (const tenant of this.dirty) until = Math.min(until, this.progress(tenant).retryAt);
-    const ms = until - Date.now();
-    if (ms <= 0) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
-    });
+    await this.alarm.sleep(until - Date.now());
   }
 
   private async poll(): Promise<void> {
