@@ -67,8 +67,8 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
     fastify.addHook('onRequest', async (request, reply) => {
       const path = request.url.split('?', 1)[0];
       if (path === '/health' || path === '/health/ready' || path === '/metrics') return;
-      const bearer = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
-      const principal = bearer ? tokens.resolve(bearer[1]!) : null;
+      const bearer = tokens.ofRequest(request);
+      const principal = typeof bearer === 'object' ? bearer.principal : null;
       const decision = limiter.take(principal ? `token:${principal.tokenId}` : `ip:${request.ip}`);
       reply.header('x-ratelimit-limit', decision.limit);
       reply.header('x-ratelimit-remaining', decision.remaining);

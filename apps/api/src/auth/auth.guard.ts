@@ -34,11 +34,10 @@ export class AuthGuard implements CanActivate {
     const need = this.reflector.getAllAndOverride<AuthRequirement | undefined>(AUTH_META, [ctx.getHandler(), ctx.getClass()]);
     if (!need) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const header = req.headers.authorization;
-    if (!header) throw new ApiError(401, 'unauthorized', 'Missing Authorization header.');
-    const match = /^Bearer ([^\s]+)$/i.exec(header);
-    if (!match) throw new ApiError(401, 'unauthorized', 'Authorization must use Bearer token.');
-    const principal = this.tokens.resolve(match[1]!);
+    const bearer = this.tokens.ofRequest(req);
+    if (bearer === 'missing') throw new ApiError(401, 'unauthorized', 'Missing Authorization header.');
+    if (bearer === 'malformed') throw new ApiError(401, 'unauthorized', 'Authorization must use Bearer token.');
+    const { principal } = bearer;
     if (!principal) throw new ApiError(401, 'unauthorized', 'Invalid API token.');
     if (!principal.scopes.includes(need.scope)) throw new ApiError(403, 'forbidden', `Missing required scope: ${need.scope}`);
     if (need.role && principal.role !== need.role) throw new ApiError(403, 'forbidden', `Role ${principal.role} cannot access admin-only operation.`);

@@ -37,6 +37,8 @@ export class TokenConfigError extends Error {
   }
 }
 
+export type BearerOutcome = 'missing' | 'malformed' | { principal: Principal | null };
+
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -45,6 +47,7 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
  */
 export class TokenRegistry {
   private readonly byDigest = new Map<string, Principal>();
+  private readonly perRequest = new WeakMap<object, BearerOutcome>();
 
   constructor(tokens: ReadonlyArray<Principal & { token: string }>) {
     for (const { token, ...principal } of tokens) this.byDigest.set(digest(token), principal);
@@ -59,6 +62,22 @@ export class TokenRegistry {
 
   resolve(token: string): Principal | null {
     return this.byDigest.get(digest(token)) ?? null;
+  }
+
+  /**
+   * The bearer token of a request: `missing` (no Authorization header), `malformed` (not `Bearer
+   * <token>`), or the principal it names (null: unknown token). Resolved once per request (the rate
+   * limiter and the auth guard both ask).
+   */
+  ofRequest(req: { headers: { authorization?: string } }): BearerOutcome {
+    let outcome = this.perRequest.get(req);
+    if (!outcome) {
+      const header = req.headers.authorization;
+      const match = header ? /^Bearer ([^\s]+)$/i.exec(header) : null;
+      outcome = !header ? 'missing' : !match ? 'malformed' : { principal: this.resolve(match[1]!) };
+      this.perRequest.set(req, outcome);
+    }
+    return outcome;
   }
 
   get size(): number {
