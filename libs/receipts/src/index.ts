@@ -6,6 +6,6 @@ export * from './receipt-signing';
 export * from './signing-keys';
 export * from './node-verifier-crypto';
 export * from './verifier';
-export { TS_BOOTSTRAP, repositoryRoot, startModuleWorker } from './workers/module-worker';
+export { TS_BOOTSTRAP, startModuleWorker } from './workers/module-worker';
 export { SignatureWorker, signMessagesInline } from './signing/signature-worker';
 export { RequestWorker } from './workers/request-worker';

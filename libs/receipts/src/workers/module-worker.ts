@@ -14,7 +14,7 @@ export function startModuleWorker(file: string, workerData: unknown): Worker {
   return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...(workerData as object), __tsEntry: `${file}.ts`, __root: repositoryRoot(file) } });
 }
 
-export function repositoryRoot(from: string): string {
+function repositoryRoot(from: string): string {
   let dir = resolve(from, '..');
   while (!existsSync(join(dir, '.swcrc'))) {
     const up = resolve(dir, '..');
