@@ -1,6 +1,7 @@
 import { EmbeddedEventStore } from '@oars/eventstore';
 import { type Receipt, SignatureWorker, deriveKek, nodeVerifierCrypto, verifyReceiptBundle } from '@oars/receipts';
-import { type TestDatabase, createTestDatabase } from '@oars/testing';
+import { type SqlClient } from '@oars/db';
+import { type TestDatabase, createPgliteDatabase, createTestDatabase } from '@oars/testing';
 import { SqlKeyVault } from './sql-key-vault';
 import { type ReceiptDraft, derivedId } from './receipt-draft';
 import { TenantChainWriter } from './tenant-chain.writer';
@@ -123,5 +124,37 @@ describe('TenantChainWriter (embedded store on Postgres)', () => {
     const { stream, result } = await verifyWholeStream(w);
     expect(stream.find((r) => r.type === 'key.rotated')!.integrity.signingKeyId).toBe(before);
     expect(result.verificationErrors).toEqual([]);
+  });
+});
+
+describe('TenantChainWriter on PGlite (the embedded default, in this thread)', () => {
+  let sql: SqlClient;
+  let store: EmbeddedEventStore;
+
+  beforeAll(async () => {
+    sql = await createPgliteDatabase();
+    store = new EmbeddedEventStore(sql);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await sql.close();
+  });
+
+  it('group-commits commands that arrive in separate I/O callbacks, although each append completes without yielding', async () => {
+    const w = new TenantChainWriter({ store, vault: new SqlKeyVault(sql), kek: deriveKek('writer-test-secret-0123456789'), region: 'test' });
+    await w.write(TENANT, () => ({ drafts: [draft('warm.up', 'warm.up', 'warm')], finish: () => 0 })); // the key, loaded state
+    const append = jest.spyOn(store, 'append');
+    // Like HTTP requests read in one poll phase: each command is issued from its own callback.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        new Promise<number>((resolve, reject) =>
+          setImmediate(() => w.write(TENANT, () => ({ drafts: [draft(`io.c${i}`, 'io.done', `c${i}`)], finish: (r) => r[0]!.sequence })).then((r) => resolve(r.value), reject)),
+        ),
+      ),
+    );
+    expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 3));
+    expect(append).toHaveBeenCalledTimes(1);
+    append.mockRestore();
   });
 });

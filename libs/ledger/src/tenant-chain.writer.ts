@@ -191,6 +191,10 @@ export class TenantChainWriter {
     try {
       const queue = this.queues.get(tenantId)!;
       while (queue.length > 0) {
+        // Group commit: let requests that already arrived reach the queue before the batch is cut.
+        // An append that completes without yielding to I/O (PGlite runs in this thread) would
+        // otherwise carry one command at a time however many wait.
+        await gatherTurn();
         const batch = queue.splice(0, this.maxBatch);
         await this.runBatch(tenantId, batch);
       }
@@ -460,6 +464,11 @@ export class TenantChainWriter {
     state.keyring = ring; // discarded with the state if the append fails
     return keyDraft(KEY_GENERATED, tenantId, ring, { newKeyId: key.keyId, previousKeyId: null });
   }
+}
+
+/** One turn of the event loop (its I/O phase included). */
+function gatherTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function keyDraft(type: string, tenantId: string, ring: Keyring, facts: { newKeyId: string; previousKeyId: string | null }): ReceiptDraft {
