@@ -43,13 +43,15 @@ export class EmbeddedEventStore implements EventStore {
     assertStreamId(stream);
     assertEvents(events);
     assertExpectedVersion(options.expectedVersion);
+    const expected = options.expectedVersion;
     let result: AppendResult;
     try {
-      result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, options.expectedVersion));
+      result = events.length <= INSERT_CHUNK ? await this.appendInOneStatement(stream, events, expected) : await this.sql.transaction((tx) => this.appendIn(tx, stream, events, expected));
     } catch (err) {
       if ((err as { code?: string }).code !== '23505') throw err;
-      // A concurrent append stored one of these ids first: run again, which reports duplicates.
-      result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, options.expectedVersion));
+      // An id is stored already (a retry, or a concurrent append stored it first): the careful path
+      // reports duplicates at their positions, or refuses a mixed batch.
+      result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, expected));
     }
     if (!result.duplicates[0]) this.notify(stream);
     return result;
@@ -121,6 +123,40 @@ export class EmbeddedEventStore implements EventStore {
   async close(): Promise<void> {
     await this.subscriptions.closeAll();
     this.hintListeners.clear();
+  }
+
+  /**
+   * The common append in one statement, so one round trip and no explicit transaction: the head's
+   * compare-and-set and the insert of the events happen together or not at all. When the head is not
+   * `expected`, nothing is inserted, and the stored ids tell a retry (duplicates) from a conflict.
+   */
+  private async appendInOneStatement(stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
+    const n = events.length;
+    const params: unknown[] = [stream, n];
+    const head =
+      expected === 0
+        ? 'INSERT INTO oars_streams (stream, head) VALUES ($1, $2) ON CONFLICT (stream) DO NOTHING RETURNING head'
+        : (params.push(expected), 'UPDATE oars_streams SET head = head + $2 WHERE stream = $1 AND head = $3 RETURNING head');
+    const tuples = events.map((e, i) => {
+      const p = params.length;
+      params.push(expected + i + 1, e.id, e.type, e.subject, JSON.stringify(e.data));
+      return `($${p + 1}::bigint, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+    });
+    const inserted = await this.sql.query(
+      `WITH bumped AS (${head})
+       INSERT INTO oars_events (stream, sequence, id, type, subject, data)
+       SELECT $1, v.sequence, v.id, v.type, v.subject, v.data FROM bumped, (VALUES ${tuples.join(', ')}) AS v (sequence, id, type, subject, data)`,
+      params,
+    );
+    if (inserted.rowCount === n) return { firstSequence: expected + 1, lastSequence: expected + n, duplicates: events.map(() => false) };
+    const ids = events.map((e) => e.id);
+    const { rows: stored } = await this.sql.query<{ id: string; stream: string; sequence: string | number }>(
+      'SELECT id, stream, sequence FROM oars_events WHERE id = ANY($1::text[])',
+      [ids],
+    );
+    if (stored.length > 0) return duplicateResult(stream, ids, stored);
+    const { rows } = await this.sql.query<{ head: string | number }>('SELECT head FROM oars_streams WHERE stream = $1', [stream]);
+    throw new ConcurrencyError(stream, expected, rows.length ? Number(rows[0].head) : 0);
   }
 
   private async appendIn(tx: SqlExecutor, stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {

@@ -13,12 +13,7 @@ const ROWS_PER_STATEMENT = 1000;
 export async function applyActionReceipts(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<void> {
   const relevant = receipts.filter(isActionReceipt);
   if (relevant.length === 0) return;
-  const ids = [...new Set(relevant.map((r) => r.actionId as string))];
-  const { rows } = await tx.query<{ record: string }>('SELECT record FROM actions WHERE action_id = ANY($1::text[])', [ids]);
-  const records = new Map<string, ActionRecord>(rows.map((r) => {
-    const record = JSON.parse(r.record) as ActionRecord;
-    return [record.id, record];
-  }));
+  const records = await loadEarlierRecords(tx, relevant);
   const changed = new Map<string, ActionRecord>();
   for (const receipt of relevant) {
     const id = receipt.actionId as string;
@@ -31,6 +26,28 @@ export async function applyActionReceipts(tx: SqlExecutor, receipts: readonly Re
   }
   const list = [...changed.values()];
   for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) await upsert(tx, list.slice(i, i + ROWS_PER_STATEMENT));
+}
+
+/**
+ * The stored records of the actions these receipts continue. An action whose `action.requested` is
+ * among them is built from it here: a stored row of it can only hold these same receipts (or later
+ * ones, which the upsert's `last_sequence` guard keeps), so it is not read.
+ */
+async function loadEarlierRecords(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<Map<string, ActionRecord>> {
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  for (const r of receipts) {
+    const id = r.actionId as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (r.type !== 'action.requested') ids.push(id);
+  }
+  if (ids.length === 0) return new Map();
+  const { rows } = await tx.query<{ record: string }>('SELECT record FROM actions WHERE action_id = ANY($1::text[])', [ids]);
+  return new Map(rows.map((r) => {
+    const record = JSON.parse(r.record) as ActionRecord;
+    return [record.id, record];
+  }));
 }
 
 async function upsert(tx: SqlExecutor, records: readonly ActionRecord[]): Promise<void> {

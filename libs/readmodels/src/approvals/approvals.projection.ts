@@ -22,7 +22,9 @@ export const approvalsProjection: ReadModelProjection = {
   name: 'approvals',
   tables: ['approvals'],
   async apply(tx, receipts) {
-    const closing = receipts.filter((r) => r.actionId !== null && CLOSING_TYPES.has(r.type) && !approvalOf(r));
+    // An action requested in this batch can only have an approval whose snapshot is in it too.
+    const requestedHere = new Set(receipts.filter((r) => r.type === 'action.requested').map((r) => r.actionId));
+    const closing = receipts.filter((r) => r.actionId !== null && CLOSING_TYPES.has(r.type) && !approvalOf(r) && !requestedHere.has(r.actionId));
     if (closing.length === 0 && !receipts.some((r) => approvalOf(r))) return;
     const rows = await loadRows(tx, closing.map((r) => approvalIdOf(r.actionId!)));
     const changed = new Map<string, Row>();

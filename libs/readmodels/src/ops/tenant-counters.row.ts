@@ -42,8 +42,13 @@ export function countersOfRow(row: Row): TenantCounters {
 
 /** Locks the tenant's row for the rest of the transaction (creating it empty) and returns it. */
 export async function lockTenantCounters(tx: SqlExecutor, tenantId: string): Promise<TenantCounters> {
-  await tx.query('INSERT INTO tenant_counters (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [tenantId]);
-  const { rows } = await tx.query<Row>('SELECT * FROM tenant_counters WHERE tenant_id = $1 FOR UPDATE', [tenantId]);
+  const select = () => tx.query<Row>('SELECT * FROM tenant_counters WHERE tenant_id = $1 FOR UPDATE', [tenantId]);
+  // The row exists after the tenant's first batch: one statement per batch from then on.
+  let { rows } = await select();
+  if (rows.length === 0) {
+    await tx.query('INSERT INTO tenant_counters (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [tenantId]);
+    ({ rows } = await select());
+  }
   return countersOfRow(rows[0]!);
 }
 
