@@ -4,7 +4,7 @@
 // Closed loop (--concurrency workers, each waits for its answer) or open loop (--rate: requests
 // are fired on a fixed schedule whatever the server does, and latency is measured from the
 // scheduled time, so a stalled server cannot hide its queueing: no coordinated omission).
-import http from 'node:http';
+import net from 'node:net';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -173,24 +173,185 @@ class Recorder {
   }
 }
 
+/**
+ * A keep-alive HTTP/1.1 client over plain sockets, for http:// targets: one request in flight per
+ * connection, at most `max` connections, each request written in one write. Node's http client
+ * costs several times more CPU per request, and this load generator shares the machine with the
+ * server it measures. It reads `Content-Length` and chunked bodies, and honours `Connection: close`.
+ */
+class RawHttpPool {
+  constructor(host, port, max, timeoutMs) {
+    this.host = host;
+    this.port = port;
+    this.max = max;
+    this.timeoutMs = timeoutMs;
+    this.idle = [];
+    this.open = new Set();
+    this.waiting = [];
+    this.sweep = setInterval(() => this.expire(), Math.min(250, timeoutMs)).unref();
+  }
+
+  /** Resolves [status, body text] or [error code]; never rejects. */
+  request(bytes) {
+    return new Promise((resolve) => {
+      const conn = this.idle.pop() ?? (this.open.size < this.max ? this.connect() : null);
+      if (conn) this.dispatch(conn, bytes, resolve);
+      else this.waiting.push([bytes, resolve]);
+    });
+  }
+
+  connect() {
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    const conn = { socket, buffer: Buffer.alloc(0), pending: null };
+    this.open.add(conn);
+    socket.on('data', (chunk) => {
+      conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
+      this.parse(conn);
+    });
+    const fail = (code) => {
+      this.open.delete(conn);
+      const i = this.idle.indexOf(conn);
+      if (i !== -1) this.idle.splice(i, 1);
+      if (conn.pending) {
+        const { resolve } = conn.pending;
+        conn.pending = null;
+        resolve([code]);
+      }
+      this.next();
+    };
+    socket.on('error', (err) => fail(err.code ?? 'network_error'));
+    socket.on('close', () => fail('ECONNRESET'));
+    return conn;
+  }
+
+  dispatch(conn, bytes, resolve) {
+    conn.pending = { resolve, deadline: performance.now() + this.timeoutMs };
+    conn.socket.write(bytes);
+  }
+
+  /** Hands a freed connection to the next waiting request, or opens one for it. */
+  next() {
+    while (this.waiting.length > 0) {
+      const conn = this.idle.pop() ?? (this.open.size < this.max ? this.connect() : null);
+      if (!conn) return;
+      const [bytes, resolve] = this.waiting.shift();
+      this.dispatch(conn, bytes, resolve);
+    }
+  }
+
+  expire() {
+    const now = performance.now();
+    for (const conn of this.open) {
+      if (conn.pending && conn.pending.deadline <= now) {
+        const { resolve } = conn.pending;
+        conn.pending = null;
+        resolve(['timeout']);
+        conn.socket.destroy();
+      }
+    }
+  }
+
+  parse(conn) {
+    const buf = conn.buffer;
+    const end = buf.indexOf('\r\n\r\n');
+    if (end === -1) return;
+    const head = buf.toString('latin1', 0, end);
+    const status = Number(head.slice(9, 12));
+    let length = -1;
+    let chunked = false;
+    let close = false;
+    for (const line of head.split('\r\n').slice(1)) {
+      const colon = line.indexOf(':');
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim().toLowerCase();
+      if (name === 'content-length') length = Number(value);
+      else if (name === 'transfer-encoding') chunked = value.includes('chunked');
+      else if (name === 'connection') close = value === 'close';
+    }
+    let body;
+    let consumed;
+    if (chunked) {
+      const parts = [];
+      let at = end + 4;
+      for (;;) {
+        const eol = buf.indexOf('\r\n', at);
+        if (eol === -1) return;
+        const size = parseInt(buf.toString('latin1', at, eol), 16);
+        if (buf.length < eol + 2 + size + 2) return;
+        if (size === 0) {
+          consumed = eol + 4;
+          break;
+        }
+        parts.push(buf.subarray(eol + 2, eol + 2 + size));
+        at = eol + 2 + size + 2;
+      }
+      body = Buffer.concat(parts).toString('utf8');
+    } else {
+      const size = length === -1 ? 0 : length;
+      if (buf.length < end + 4 + size) return;
+      body = buf.toString('utf8', end + 4, end + 4 + size);
+      consumed = end + 4 + size;
+    }
+    conn.buffer = buf.subarray(consumed);
+    const pending = conn.pending;
+    conn.pending = null;
+    if (close) {
+      this.open.delete(conn);
+      conn.socket.removeAllListeners('close');
+      conn.socket.on('close', () => this.next());
+      conn.socket.destroy();
+    } else {
+      this.idle.push(conn);
+      this.next();
+    }
+    pending?.resolve([status, body]);
+  }
+
+  destroy() {
+    clearInterval(this.sweep);
+    for (const conn of this.open) conn.socket.destroy();
+  }
+}
+
 function createSender(opts, runId) {
   const base = new URL(opts.url);
-  const isHttps = base.protocol === 'https:';
-  const transport = isHttps ? https : http;
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: opts.concurrency, maxFreeSockets: opts.concurrency });
   const path = `${base.pathname.replace(/\/$/, '')}/v1/actions`;
   const tenants = tenantList(opts);
   const authorization = `Bearer ${opts.token}`;
   const stateRe = /"state"\s*:\s*"([^"]+)"/;
-
-  /** Sends request i; resolves with [outcome, state] and never rejects. */
-  function send(i) {
-    const body = JSON.stringify({
+  const bodyOf = (i) =>
+    JSON.stringify({
       tenantId: tenants[i % tenants.length],
       agentId: `bench_agent_${i}`,
       resource: RESOURCES[kindOf(i, opts.mix)],
       input: { summary: `bench ${i}` },
     });
+  const outcomeOf = ([status, text]) => {
+    if (typeof status !== 'number') return [status];
+    const m = status === 202 ? stateRe.exec(text) : null;
+    return [status, m ? m[1] : undefined];
+  };
+
+  if (base.protocol === 'http:') {
+    const port = Number(base.port || 80);
+    const pool = new RawHttpPool(base.hostname, port, opts.concurrency, opts.timeout);
+    const host = `${base.hostname}:${port}`;
+    /** Sends request i; resolves with [outcome, state] and never rejects. */
+    const send = (i) => {
+      const body = bodyOf(i);
+      const idem = opts.idempotency ? `Idempotency-Key: bench-${runId}-${i}\r\n` : '';
+      const head =
+        `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAuthorization: ${authorization}\r\n` +
+        `${idem}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+      return pool.request(Buffer.from(head + body)).then(outcomeOf);
+    };
+    return { send, close: () => pool.destroy() };
+  }
+
+  const agent = new https.Agent({ keepAlive: true, maxSockets: opts.concurrency, maxFreeSockets: opts.concurrency });
+  /** Sends request i over node:https; resolves with [outcome, state] and never rejects. */
+  function send(i) {
+    const body = bodyOf(i);
     const headers = {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
@@ -199,38 +360,32 @@ function createSender(opts, runId) {
     if (opts.idempotency) headers['idempotency-key'] = `bench-${runId}-${i}`;
     return new Promise((resolve) => {
       let settled = false;
-      const done = (outcome, state) => {
+      const done = (result) => {
         if (!settled) {
           settled = true;
-          resolve([outcome, state]);
+          resolve(outcomeOf(result));
         }
       };
-      const req = transport.request(
-        { protocol: base.protocol, hostname: base.hostname, port: base.port, path, method: 'POST', agent, headers },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk) => {
-            if (text.length < 4096) text += chunk;
-          });
-          res.on('end', () => {
-            const m = res.statusCode === 202 ? stateRe.exec(text) : null;
-            done(res.statusCode, m ? m[1] : undefined);
-          });
-          res.on('error', (err) => done(err.code ?? 'response_error'));
-        },
-      );
+      const req = https.request({ hostname: base.hostname, port: base.port, path, method: 'POST', agent, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          if (text.length < 4096) text += chunk;
+        });
+        res.on('end', () => done([res.statusCode, text]));
+        res.on('error', (err) => done([err.code ?? 'response_error']));
+      });
       req.setTimeout(opts.timeout, () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
-      req.on('error', (err) => done(err.code ?? 'network_error'));
+      req.on('error', (err) => done([err.code ?? 'network_error']));
       req.end(body);
     });
   }
-  return { send, agent };
+  return { send, close: () => agent.destroy() };
 }
 
 async function run(opts) {
   const runId = randomBytes(4).toString('hex');
-  const { send, agent } = createSender(opts, runId);
+  const { send, close } = createSender(opts, runId);
   const t0 = performance.now();
   const measureFrom = t0 + opts.warmup * 1000;
   const measureTo = measureFrom + opts.duration * 1000;
@@ -286,7 +441,7 @@ async function run(opts) {
   }
   await Promise.all(inflight);
   clearInterval(progress);
-  agent.destroy();
+  close();
 
   const sorted = Float64Array.from(rec.latencies).sort();
   const ms = (v) => (v === null ? null : Math.round(v * 1000) / 1000);
