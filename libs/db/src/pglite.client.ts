@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { SqlClient, SqlExecutor, SqlResult } from './sql-client';
+import { SqlClient, SqlExecutor, SqlResult, TransactionOptions } from './sql-client';
 
 type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
 
@@ -37,7 +37,8 @@ export class PgliteSqlClient implements SqlClient {
     return run<R>(this.db, text, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /** `options.durable` changes nothing here: OARS's PGlite runs without fsync (PGlite's default `-F`). */
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, _options?: TransactionOptions): Promise<T> {
     return this.db.transaction(async (t) => fn({ query: <R>(text: string, params: readonly unknown[] = []) => run<R>(t, text, params) }));
   }
 

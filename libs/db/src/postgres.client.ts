@@ -1,5 +1,5 @@
 import { Pool, PoolConfig } from 'pg';
-import { SqlClient, SqlExecutor, SqlResult } from './sql-client';
+import { SqlClient, SqlExecutor, SqlResult, TransactionOptions } from './sql-client';
 import { toDependencyError } from './sql-errors';
 
 /** `SqlClient` over a `pg.Pool`; `schema` (optional) becomes the search_path of every connection. */
@@ -26,7 +26,7 @@ export class PostgresSqlClient implements SqlClient {
     }
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     let client;
     try {
       client = await this.pool.connect();
@@ -45,7 +45,8 @@ export class PostgresSqlClient implements SqlClient {
     };
     let broken = false;
     try {
-      await tx.query('BEGIN');
+      // One round trip either way (simple protocol, two statements).
+      await tx.query(options.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN');
       const result = await fn(tx);
       await tx.query('COMMIT');
       return result;

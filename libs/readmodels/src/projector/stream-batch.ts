@@ -20,6 +20,8 @@ export type BatchOutcome =
  * Reads the events after `position` (at most `batchSize`) and applies the gapless prefix to the read
  * models in ONE transaction that also moves the checkpoint, after checking under a row lock that the
  * checkpoint is still `position`. A crash at any point leaves either the whole batch or none of it.
+ * The commit does not wait for the WAL flush: a database crash may forget the last batches, which
+ * are then read and applied again from the stream.
  */
 export async function projectNextBatch(
   store: EventStore,
@@ -46,7 +48,8 @@ export async function projectNextBatch(
     await applyReceipts(tx, receipts);
     await saveCheckpoint(tx, stream, last);
     return { kind: 'applied', position: last, count: gapless.length };
-  });
+    // The rows and the checkpoint are lost together or not at all; a lost batch is applied again.
+  }, { durable: false });
 }
 
 /** The receipt an event carries; it MUST name the event's stream (tenant) and position. */
