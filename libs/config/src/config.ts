@@ -19,8 +19,8 @@ export interface OarsConfig {
   databaseUrl: string | null;
   dataDir: string;
   runProjector: boolean;
-  /** Pause of the projector after a batch so appends coalesce into bigger transactions; null = by database (PGlite 25 ms, Postgres 10 ms). */
-  projectorCoalesceMs: number | null;
+  /** Pause of the projector after a batch so appends coalesce into bigger transactions (ms, default 25). */
+  projectorCoalesceMs: number;
   /** Port of the standalone projector process's `/metrics` (integrity verifier, projection); 0 = none. */
   projectorMetricsPort: number;
   /** Nice value (0-19) the standalone projector process runs at, below the API on a shared host. */
@@ -156,7 +156,7 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     databaseUrl,
     dataDir: resolve(str(env, 'OARS_DATA_DIR', './data')),
     runProjector: bool(env, 'OARS_RUN_PROJECTOR', true),
-    projectorCoalesceMs: env.OARS_PROJECTOR_COALESCE_MS ? int(env, 'OARS_PROJECTOR_COALESCE_MS', 0, 0, 1000) : null,
+    projectorCoalesceMs: int(env, 'OARS_PROJECTOR_COALESCE_MS', 25, 0, 1000),
     projectorNice: int(env, 'OARS_PROJECTOR_NICE', 10, 0, 19),
     projectorMetricsPort: int(env, 'OARS_PROJECTOR_METRICS_PORT', 9464, 0, 65535),
     integrityMaxReceiptsPerSecond: int(env, 'OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND', 1000, 1, 1_000_000),

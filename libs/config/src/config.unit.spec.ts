@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ eventStore: 'embedded', databaseUrl: null, natsUrl: null, port: 8080, host: '127.0.0.1', region: 'local', devTokensEnabled: true, runProjector: true });
     expect(c.dataDir).toMatch(/data$/);
-    expect(c).toMatchObject({ projectorCoalesceMs: null, projectorNice: 10, projectorMetricsPort: 9464, integrityMaxReceiptsPerSecond: 1000, integrityNice: 19 });
+    expect(c).toMatchObject({ projectorCoalesceMs: 25, projectorNice: 10, projectorMetricsPort: 9464, integrityMaxReceiptsPerSecond: 1000, integrityNice: 19 });
     expect(loadConfig({ OARS_PROJECTOR_COALESCE_MS: '0', OARS_INTEGRITY_NICE: '0' })).toMatchObject({ projectorCoalesceMs: 0, integrityNice: 0 });
   });
 

@@ -103,8 +103,9 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     settingsSubjects: TENANT_SETTINGS_SUBJECTS,
   });
   const runProjector = options.runProjector ?? config.runProjector;
-  // Pausing briefly after a batch lets appends coalesce: fewer, bigger transactions and stream reads.
-  const coalesceMs = config.projectorCoalesceMs ?? (sql.engine === 'pglite' ? 25 : 10);
+  // Pausing briefly after a batch lets appends coalesce: fewer, bigger transactions and stream reads
+  // (every database round trip costs a socket write and a wake-up on both sides).
+  const coalesceMs = config.projectorCoalesceMs;
   // On JetStream one ordered consumer per tenant feeds the projector; the embedded log is read per batch.
   const follow = config.eventStore === 'jetstream' ? 'subscribe' : 'read';
   const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs, follow }) : null;

@@ -21,6 +21,11 @@ export class PositionWaiters {
     });
   }
 
+  /** True while any wait is pending. */
+  any(): boolean {
+    return this.byTenant.size > 0;
+  }
+
   /** Resolves (true) every wait of `tenant` at or below `position`. */
   reached(tenant: string, position: number): void {
     const waiters = this.byTenant.get(tenant);

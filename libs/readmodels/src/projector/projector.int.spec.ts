@@ -56,6 +56,19 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('Projector (follow: %
     return dumpReadModels(baseline.sql);
   }
 
+  it('cuts its coalescing pause short for a read that waits for its own write', async () => {
+    const s = new ReceiptStreamBuilder(uniqueNamespace('ten'));
+    const first = actions(s, 1);
+    await appendReceipts(store, first);
+    // A pause far longer than the wait below: only the wake-up lets the second batch in on time.
+    const p = projector({ coalesceMs: 120_000, pollIntervalMs: 120_000 });
+    await p.start();
+    expect(await p.waitForPosition(s.tenantId, first[first.length - 1]!.sequence, 20_000)).toBe(true);
+    const second = actions(s, 1);
+    await appendReceipts(store, second);
+    expect(await p.waitForPosition(s.tenantId, second[second.length - 1]!.sequence, 20_000)).toBe(true);
+  });
+
   it('is NOT_READY before start and OK once caught up', async () => {
     const s = new ReceiptStreamBuilder(uniqueNamespace('ten'));
     await appendReceipts(store, actions(s, 5));

@@ -24,7 +24,10 @@ export interface ProjectorOptions {
   batchSize?: number;
   /** Upper bound of the retry delay of a failing tenant (default 30 s). */
   maxBackoffMs?: number;
-  /** Pause after a batch that did work, so appends coalesce into bigger batches (embedded PGlite: one connection). */
+  /**
+   * Pause after a batch that did work, so appends coalesce into bigger batches: fewer transactions
+   * and round trips per receipt. A `waitForPosition` call cuts the pause short.
+   */
   coalesceMs?: number;
   /**
    * `read` (default): each batch reads the store from the checkpoint. `subscribe`: one long-lived
@@ -58,6 +61,8 @@ export class Projector {
   private loop: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly alarm = new WakeableSleep();
+  /** The pause after a batch; cut short when someone waits for a position (read-your-writes). */
+  private readonly coalescing = new WakeableSleep();
   private nextPollAt = 0;
   private pollError: string | null = null;
   private lastAppliedAt: string | null = null;
@@ -90,6 +95,7 @@ export class Projector {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.wake();
+    this.coalescing.wake();
     await this.loop;
     this.loop = null;
     await this.feeds?.closeAll();
@@ -104,6 +110,7 @@ export class Projector {
     if (this.position(tenant) >= sequence) return Promise.resolve(true);
     if (!this.running) return Promise.resolve(false);
     this.markDirty(tenant);
+    this.coalescing.wake();
     return this.waiters.wait(tenant, sequence, timeoutMs);
   }
 
@@ -140,7 +147,7 @@ export class Projector {
       const worked = this.ready && this.running ? await this.drain() : false;
       if (!worked && this.running) await this.idle();
       // Let appends accumulate into bigger batches (fewer transactions on a single-connection database).
-      else if (worked && this.coalesceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.coalesceMs));
+      else if (worked && this.coalesceMs > 0 && !this.waiters.any()) await this.coalescing.sleep(this.coalesceMs);
     }
   }
 
