@@ -84,6 +84,18 @@ describe('JetStreamEventStore specifics', () => {
     expect(info.state.messages).toBe(0);
   });
 
+  it('re-creates a stream deleted behind its back (the publish had no responders) and appends', async () => {
+    await store.append('tenant_delta', [ev('d_1')], { expectedVersion: 0 });
+    await jsm.streams.delete(`${streamPrefix}_EU1_tenant_delta`);
+    expect(await store.append('tenant_delta', [ev('d_2')], { expectedVersion: 0 })).toEqual({ firstSequence: 1, lastSequence: 1, duplicates: [false] });
+    expect((await store.read('tenant_delta')).map((e) => e.id)).toEqual(['d_2']);
+  });
+
+  it('reports a wrong expected head as ConcurrencyError with the actual head (JetStream refused the publish)', async () => {
+    await store.append('tenant_eps', [ev('e_1'), ev('e_2')], { expectedVersion: 0 });
+    await expect(store.append('tenant_eps', [ev('e_3')], { expectedVersion: 1 })).rejects.toMatchObject({ name: 'ConcurrencyError', expectedVersion: 1, actualVersion: 2 });
+  });
+
   it('lets only one of two store instances (two processes) win the same head', async () => {
     const other = await JetStreamEventStore.connect({ servers: TEST_NATS_URL, region: REGION, streamPrefix, subjectPrefix: ns });
     try {

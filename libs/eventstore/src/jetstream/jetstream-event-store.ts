@@ -6,6 +6,7 @@ import { DependencyUnavailableError } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
 import { appendHeaders } from './jetstream-codec';
 import { isNoStreamForSubject, translateNatsError } from './jetstream-errors';
+import { JetStreamAckPublisher } from './jetstream-ack-publisher';
 import { JetStreamReader } from './jetstream-reader';
 import { JetStreamNaming } from './jetstream-stream-config';
 import { JetStreamStreamRegistry } from './jetstream-stream-registry';
@@ -49,6 +50,7 @@ export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private readonly streams: JetStreamStreamRegistry;
   private readonly reader: JetStreamReader;
+  private readonly acks: JetStreamAckPublisher;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -61,6 +63,7 @@ export class JetStreamEventStore implements EventStore {
     this.js = jsm.jetstream();
     this.streams = new JetStreamStreamRegistry(jsm, naming, replicas);
     this.reader = new JetStreamReader(jsm, this.js, naming);
+    this.acks = new JetStreamAckPublisher(nc, timeoutMs);
     void this.watchStatus();
   }
 
@@ -207,6 +210,7 @@ export class JetStreamEventStore implements EventStore {
     this.hintSubscription = undefined;
     this.hintListeners.clear();
     this.statusEvents?.stop?.();
+    this.acks.close();
     if (this.ownsConnection && !this.nc.isClosed()) await this.nc.close();
   }
 
@@ -218,9 +222,7 @@ export class JetStreamEventStore implements EventStore {
   private async publish(stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
     const prefix = this.naming.tenantSubjectPrefix(stream);
     const settled = await Promise.allSettled(
-      events.map((e, i) =>
-        this.js.publish(prefix + e.subject, JSON.stringify(e.data), { headers: appendHeaders(e, expected + i, events[i - 1]?.id), timeout: this.timeoutMs }),
-      ),
+      events.map((e, i) => this.acks.publish(prefix + e.subject, JSON.stringify(e.data), appendHeaders(e, expected + i, events[i - 1]?.id))),
     );
     if (settled.every((r) => r.status === 'rejected' && isNoStreamForSubject(r.reason))) {
       throw (settled[0] as PromiseRejectedResult).reason;
