@@ -150,10 +150,7 @@ export class EmbeddedEventStore implements EventStore {
     );
     if (inserted.rowCount === n) return { firstSequence: expected + 1, lastSequence: expected + n, duplicates: events.map(() => false) };
     const ids = events.map((e) => e.id);
-    const { rows: stored } = await this.sql.query<{ id: string; stream: string; sequence: string | number }>(
-      'SELECT id, stream, sequence FROM oars_events WHERE id = ANY($1::text[])',
-      [ids],
-    );
+    const stored = await storedIds(this.sql, ids);
     if (stored.length > 0) return duplicateResult(stream, ids, stored);
     const { rows } = await this.sql.query<{ head: string | number }>('SELECT head FROM oars_streams WHERE stream = $1', [stream]);
     throw new ConcurrencyError(stream, expected, rows.length ? Number(rows[0].head) : 0);
@@ -161,10 +158,7 @@ export class EmbeddedEventStore implements EventStore {
 
   private async appendIn(tx: SqlExecutor, stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
     const ids = events.map((e) => e.id);
-    const { rows: stored } = await tx.query<{ id: string; stream: string; sequence: string | number }>(
-      `SELECT id, stream, sequence FROM oars_events WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
-      ids,
-    );
+    const stored = await storedIds(tx, ids);
     if (stored.length > 0) return duplicateResult(stream, ids, stored);
 
     const n = events.length;
@@ -200,8 +194,15 @@ export class EmbeddedEventStore implements EventStore {
   }
 }
 
+type StoredId = { id: string; stream: string; sequence: string | number };
+
+/** Where any of `ids` is stored already, in whatever stream. */
+async function storedIds(sql: SqlExecutor, ids: string[]): Promise<StoredId[]> {
+  return (await sql.query<StoredId>('SELECT id, stream, sequence FROM oars_events WHERE id = ANY($1::text[])', [ids])).rows;
+}
+
 /** A retried append: every id already stored in this stream gives back its original positions. */
-function duplicateResult(stream: string, ids: string[], stored: Array<{ id: string; stream: string; sequence: string | number }>): AppendResult {
+function duplicateResult(stream: string, ids: string[], stored: StoredId[]): AppendResult {
   if (stored.length !== ids.length || stored.some((r) => r.stream !== stream)) {
     throw new MixedDuplicateBatchError(stream, stored.map((r) => r.id));
   }

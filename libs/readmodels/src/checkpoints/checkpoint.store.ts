@@ -1,4 +1,5 @@
 import type { SqlClient, SqlExecutor } from '@oars/db';
+import { lockOrCreateRow } from '../row-lock';
 
 /** The checkpoint name of the `receipts` + `actions` read models (they move together). */
 export const READ_MODELS_PROJECTION = 'read_models';
@@ -8,15 +9,11 @@ export const READ_MODELS_PROJECTION = 'read_models';
  * its position. Two projectors on one database serialise here, so neither applies a batch twice.
  */
 export async function lockCheckpoint(tx: SqlExecutor, stream: string, projection = READ_MODELS_PROJECTION): Promise<number> {
-  const select = () =>
-    tx.query<{ position: string | number }>('SELECT position FROM projection_checkpoints WHERE projection = $1 AND stream = $2 FOR UPDATE', [projection, stream]);
-  // The row exists after the stream's first batch: one statement per batch from then on.
-  let { rows } = await select();
-  if (rows.length === 0) {
-    await tx.query('INSERT INTO projection_checkpoints (projection, stream, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [projection, stream]);
-    ({ rows } = await select());
-  }
-  return Number(rows[0]!.position);
+  const row = await lockOrCreateRow(
+    () => tx.query<{ position: string | number }>('SELECT position FROM projection_checkpoints WHERE projection = $1 AND stream = $2 FOR UPDATE', [projection, stream]),
+    () => tx.query('INSERT INTO projection_checkpoints (projection, stream, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [projection, stream]),
+  );
+  return Number(row.position);
 }
 
 export async function saveCheckpoint(tx: SqlExecutor, stream: string, position: number, projection = READ_MODELS_PROJECTION): Promise<void> {

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@oars/db';
+import { lockOrCreateRow } from '../row-lock';
 import type { ActionState } from '@oars/domain';
 import { emptyCounters } from './ops-fold';
 import type { TenantCounters } from './ops.types';
@@ -42,14 +43,12 @@ export function countersOfRow(row: Row): TenantCounters {
 
 /** Locks the tenant's row for the rest of the transaction (creating it empty) and returns it. */
 export async function lockTenantCounters(tx: SqlExecutor, tenantId: string): Promise<TenantCounters> {
-  const select = () => tx.query<Row>('SELECT * FROM tenant_counters WHERE tenant_id = $1 FOR UPDATE', [tenantId]);
-  // The row exists after the tenant's first batch: one statement per batch from then on.
-  let { rows } = await select();
-  if (rows.length === 0) {
-    await tx.query('INSERT INTO tenant_counters (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [tenantId]);
-    ({ rows } = await select());
-  }
-  return countersOfRow(rows[0]!);
+  return countersOfRow(
+    await lockOrCreateRow(
+      () => tx.query<Row>('SELECT * FROM tenant_counters WHERE tenant_id = $1 FOR UPDATE', [tenantId]),
+      () => tx.query('INSERT INTO tenant_counters (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [tenantId]),
+    ),
+  );
 }
 
 export async function saveTenantCounters(tx: SqlExecutor, c: TenantCounters): Promise<void> {
