@@ -57,13 +57,13 @@ export class JetStreamEventStore implements EventStore {
     private readonly jsm: JetStreamManager,
     private readonly naming: JetStreamNaming,
     replicas: number,
-    private readonly timeoutMs: number,
+    ackTimeoutMs: number,
     private readonly ownsConnection: boolean,
   ) {
     this.js = jsm.jetstream();
     this.streams = new JetStreamStreamRegistry(jsm, naming, replicas);
     this.reader = new JetStreamReader(jsm, this.js, naming);
-    this.acks = new JetStreamAckPublisher(nc, timeoutMs);
+    this.acks = new JetStreamAckPublisher(nc, ackTimeoutMs);
     void this.watchStatus();
   }
 
