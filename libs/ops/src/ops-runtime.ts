@@ -32,7 +32,7 @@ export interface OpsRuntimeOptions {
   appends: AppendMonitor;
   /** Run the continuous integrity verifier in this process (the one that runs the projector). */
   verifyIntegrity: boolean;
-  integrity?: Partial<Pick<IntegrityVerifierOptions, 'batchSize' | 'maxReceiptsPerSecond' | 'pollIntervalMs' | 'hintDelayMs'>>;
+  integrity?: Partial<Pick<IntegrityVerifierOptions, 'batchSize' | 'maxReceiptsPerSecond' | 'minReceiptsPerSecond' | 'pollIntervalMs' | 'hintDelayMs'>>;
   /** Verify in a low-priority worker thread (the runtime does); absent: on the main thread, in slices. */
   integrityWorker?: IntegrityCheckWorkerOptions;
   logger?: OpsLogger;

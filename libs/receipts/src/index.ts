@@ -7,5 +7,4 @@ export * from './signing-keys';
 export * from './node-verifier-crypto';
 export * from './verifier';
 export { TS_BOOTSTRAP, startModuleWorker } from './workers/module-worker';
-export { SignatureWorker, signMessagesInline } from './signing/signature-worker';
 export { RequestWorker } from './workers/request-worker';

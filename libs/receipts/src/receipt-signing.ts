@@ -30,15 +30,6 @@ export function computeReceiptHash(receipt: UnsignedReceipt | Receipt): string {
  * Hot path: one canonicalisation, one hash, one signature, two shallow copies.
  */
 export function signReceipt(unsigned: UnsignedReceipt, key: ReceiptSigningKey): Receipt {
-  const { receiptHash, message } = prepareReceipt(unsigned, key);
-  return attachSignature(unsigned, receiptHash, sign(null, Buffer.from(message, 'latin1'), key.privateKey).toString('base64'));
-}
-
-/**
- * The first half of {@link signReceipt}: checks the key, hashes the receipt and gives the message to
- * sign, so the signature can be made elsewhere (a worker thread) and joined by {@link attachSignature}.
- */
-export function prepareReceipt(unsigned: UnsignedReceipt, key: ReceiptSigningKey): { receiptHash: string; message: string } {
   if (unsigned.integrity.signingKeyId !== key.keyId) {
     throw new SigningKeyMismatchError(`Receipt names signing key ${unsigned.integrity.signingKeyId} but was signed with ${key.keyId}.`);
   }
@@ -46,10 +37,6 @@ export function prepareReceipt(unsigned: UnsignedReceipt, key: ReceiptSigningKey
     throw new SigningKeyMismatchError(`Signing key ${key.keyId} is not an Ed25519 private key.`);
   }
   const receiptHash = computeReceiptHash(unsigned);
-  return { receiptHash, message: signatureMessage(receiptHash) };
-}
-
-/** The signed receipt: `unsigned` with its `receiptHash` and `signature` (standard base64). */
-export function attachSignature(unsigned: UnsignedReceipt, receiptHash: string, signature: string): Receipt {
+  const signature = sign(null, Buffer.from(signatureMessage(receiptHash), 'latin1'), key.privateKey).toString('base64');
   return { ...unsigned, integrity: { ...unsigned.integrity, receiptHash, signature } };
 }

@@ -6,7 +6,7 @@ import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDi
 import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/eventstore';
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
 import { AppendMonitor, OpsRuntime } from '@oars/ops';
-import { SignatureWorker, deriveKek } from '@oars/receipts';
+import { deriveKek } from '@oars/receipts';
 import { ApprovalTimerService, Projector, waitForCheckpoint } from '@oars/readmodels';
 import { ExecutionConsumer } from '@oars/connectors';
 
@@ -92,10 +92,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const { store, sql, vault } = stores;
   // ops (issue 4): the writer appends through a monitor (receipt persistence SLI, decision latency).
   const appends = new AppendMonitor(store);
-  // Under load, Ed25519 signatures are made in a worker thread; hashing and chaining stay in order here.
-  const signatureWorker = new SignatureWorker();
   const writer = new TenantChainWriter({
-    signatureWorker,
     store: appends.store,
     vault,
     kek: deriveKek(config.keyEncryptionSecret),
@@ -117,7 +114,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     writer,
     appends,
     verifyIntegrity: projector !== null,
-    integrity: { maxReceiptsPerSecond: config.integrityMaxReceiptsPerSecond },
+    integrity: { maxReceiptsPerSecond: config.integrityMaxReceiptsPerSecond, minReceiptsPerSecond: config.integrityMinReceiptsPerSecond },
     integrityWorker: { nice: config.integrityNice },
     logger,
   });
@@ -178,7 +175,6 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
       await executions?.stop(); // [lifecycle]
       await approvalTimers?.stop(); // [approvals]
       if (projector) await projector.stop();
-      await signatureWorker.close();
       await stores.close();
     },
   };

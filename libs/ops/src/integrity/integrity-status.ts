@@ -28,6 +28,10 @@ export interface IntegrityVerifierStatus {
   checkedReceipts: number;
   findings: number;
   lastRunAt: string | null;
+  /** Receipts appended per second across the streams, measured between the last two polls. */
+  appendsPerSecond: number;
+  /** The verifier's rate limit now: the configured maximum, or the minimum while appends outpace it. */
+  maxReceiptsPerSecond: number;
 }
 
 /** The verifier's view of one stream. */
@@ -48,6 +52,10 @@ export function summariseIntegrity(input: {
   checkedReceipts: number;
   findings: number;
   lastRunAt: string | null;
+  appendsPerSecond: number;
+  maxReceiptsPerSecond: number;
+  /** True while the appends outpace the configured maximum and the verifier runs at its minimum. */
+  yielding: boolean;
 }): IntegrityVerifierStatus {
   let lag = 0;
   const violating: string[] = [];
@@ -57,11 +65,15 @@ export function summariseIntegrity(input: {
     if (p.record.lastResult === 'violations') violating.push(tenant);
     if (p.error) failing.push(`${tenant}: ${p.error}`);
   }
-  const base = { tenants: input.tenants.size, lagEvents: lag, checkedReceipts: input.checkedReceipts, findings: input.findings, lastRunAt: input.lastRunAt };
+  const base = {
+    tenants: input.tenants.size, lagEvents: lag, checkedReceipts: input.checkedReceipts, findings: input.findings, lastRunAt: input.lastRunAt,
+    appendsPerSecond: Math.round(input.appendsPerSecond), maxReceiptsPerSecond: input.maxReceiptsPerSecond,
+  };
   if (!input.running) return { ...base, state: 'NOT_READY', message: 'Integrity verifier is not running.' };
   if (!input.ready) return { ...base, state: 'NOT_READY', message: `Listing streams${input.pollError ? `: ${input.pollError}` : '.'}` };
   if (failing.length > 0) return { ...base, state: 'WARN', message: `Cannot verify ${failing.length} stream(s); ${failing[0]}` };
   if (violating.length > 0) return { ...base, state: 'WARN', message: `Integrity violations recorded in ${violating.length} stream(s): ${violating.slice(0, 5).join(', ')}.` };
   if (input.pollError) return { ...base, state: 'WARN', message: `Cannot list streams: ${input.pollError}` };
-  return { ...base, state: 'OK', message: `Verifying ${input.tenants.size} stream(s), ${lag} receipt(s) behind, no violations.` };
+  const pace = input.yielding ? ` Appends (${base.appendsPerSecond}/s) outpace the verifier: it checks ${input.maxReceiptsPerSecond}/s until they slow down.` : '';
+  return { ...base, state: 'OK', message: `Verifying ${input.tenants.size} stream(s), ${lag} receipt(s) behind, no violations.${pace}` };
 }

@@ -99,4 +99,35 @@ describe('IntegrityVerifier on the embedded store (real Postgres, real writer)',
     expect(stopped).toBe('stopped');
     expect((await v.tenantStatus(tenant)).position).toBe(3);
   });
+
+  it('yields to appends that outpace it (minimum rate), and returns to its maximum once they stop', async () => {
+    const v = new IntegrityVerifier({
+      store, sql: db.sql, record: (t, f) => recordFindings(writer, store, t, f),
+      batchSize: 3, pollIntervalMs: 100, maxReceiptsPerSecond: 20, minReceiptsPerSecond: 1,
+    });
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (!ok()) throw new Error(`timed out waiting until ${what}: ${JSON.stringify(v.status())}`);
+    };
+    v.start();
+    try {
+      await until('the first poll', () => v.status().state !== 'NOT_READY');
+      expect(v.status()).toMatchObject({ maxReceiptsPerSecond: 20 });
+      // 300 receipts in one append: far more than 20 per second between two polls.
+      const busy = uniqueNamespace('iv_busy');
+      await writer.write(busy, () => ({
+        drafts: Array.from({ length: 300 }, (_, i) => ({ receiptId: `rcpt_busy${i}`, type: 'note.added', subject: `note.b${i}`, actionId: null, actor: null, resource: null, policy: null, risk: null, inputHash: null, telemetry: null, data: { i } })),
+        finish: () => null,
+      }));
+      await until('it yields', () => v.status().maxReceiptsPerSecond === 1);
+      expect(v.status().appendsPerSecond).toBeGreaterThanOrEqual(20);
+      expect(v.status().lagEvents).toBeGreaterThan(0); // it does not race the writes to the head
+      // No more appends: the next poll measures 0 per second and the full rate is back.
+      await until('it is back at its maximum', () => v.status().maxReceiptsPerSecond === 20);
+      expect(v.status().appendsPerSecond).toBe(0);
+    } finally {
+      await v.stop();
+    }
+  });
 });

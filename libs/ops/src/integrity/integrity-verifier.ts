@@ -26,6 +26,12 @@ export interface IntegrityVerifierOptions {
   batchSize?: number;
   /** CPU bound: receipts verified per second at most (default 1000). */
   maxReceiptsPerSecond?: number;
+  /**
+   * The rate while the streams grow at `maxReceiptsPerSecond` or faster (default 100): the verifier
+   * could not keep up anyway, so it leaves the CPU to the writes and catches up once they slow down
+   * (like a RAID resync's speed_limit_min/max). The growth is measured between two polls.
+   */
+  minReceiptsPerSecond?: number;
   /** How often all stream heads are compared with the verifier's positions (default 10 s). */
   pollIntervalMs?: number;
   /** Delay after an append hint before checking (default 1 s): appends coalesce into one read. */
@@ -44,7 +50,8 @@ export type FindingListener = (tenantId: string, findings: readonly IntegrityFin
  * sequence gaps, prevEventHash breaks, malformed receipts, bad signatures, unknown key ids and key
  * custody (see checkStreamEvents). Findings are recorded as events (`integrity.violation_detected`
  * receipts) before the checkpoint moves, so a crash re-finds rather than loses them. Woken by append
- * hints and a periodic scan; bounded to `maxReceiptsPerSecond` so it never takes the API's CPU.
+ * hints and a periodic scan; bounded to `maxReceiptsPerSecond` so it never takes the API's CPU, and
+ * to `minReceiptsPerSecond` while the streams grow faster than it could check them.
  */
 export class IntegrityVerifier {
   private readonly tenants = new Map<string, Progress>();
@@ -54,6 +61,11 @@ export class IntegrityVerifier {
   private readonly crypto: VerifierCrypto;
   private readonly batchSize: number;
   private readonly maxPerSecond: number;
+  private readonly minPerSecond: number;
+  /** Sum of the stream heads at the last poll, and when: the write rate is measured between polls. */
+  private heads: { total: number; at: number } | null = null;
+  private appendsPerSecond = 0;
+  private lastBatch: { started: number; checked: number } | null = null;
   private readonly pollIntervalMs: number;
   private readonly hintDelayMs: number;
   private running = false;
@@ -75,6 +87,7 @@ export class IntegrityVerifier {
     this.crypto = options.crypto ?? nodeVerifierCrypto;
     this.batchSize = options.batchSize ?? 500;
     this.maxPerSecond = options.maxReceiptsPerSecond ?? 1000;
+    this.minPerSecond = Math.min(options.minReceiptsPerSecond ?? 100, this.maxPerSecond);
     this.pollIntervalMs = options.pollIntervalMs ?? 10_000;
     this.hintDelayMs = options.hintDelayMs ?? 1000;
   }
@@ -116,7 +129,10 @@ export class IntegrityVerifier {
   }
 
   status(): IntegrityVerifierStatus {
-    return summariseIntegrity({ running: this.running, ready: this.ready, pollError: this.pollError, tenants: this.tenants, checkedReceipts: this.checkedReceipts, findings: this.findings, lastRunAt: this.lastRunAt });
+    return summariseIntegrity({
+      running: this.running, ready: this.ready, pollError: this.pollError, tenants: this.tenants, checkedReceipts: this.checkedReceipts, findings: this.findings, lastRunAt: this.lastRunAt,
+      appendsPerSecond: this.appendsPerSecond, maxReceiptsPerSecond: this.rate(), yielding: this.rate() < this.maxPerSecond,
+    });
   }
 
   /** One tenant as this verifier knows it (loads the persisted record for a tenant it has not seen). */
@@ -157,6 +173,13 @@ export class IntegrityVerifier {
   private async run(): Promise<void> {
     while (this.running) {
       if (Date.now() >= this.nextPollAt) await this.poll();
+      // The rate limit, at the rate in force now (a poll may have changed it): the last batch's
+      // receipts take their share of a second before the next batch starts. Polls stay on time.
+      const resumeAt = this.lastBatch ? this.lastBatch.started + (this.lastBatch.checked / this.rate()) * 1000 : 0;
+      if (Date.now() < resumeAt) {
+        await this.pace(Math.min(resumeAt, this.nextPollAt) - Date.now());
+        continue;
+      }
       let worked = false;
       for (const tenant of [...this.dirty]) {
         if (!this.running) break;
@@ -168,13 +191,18 @@ export class IntegrityVerifier {
         if (checked > 0) {
           worked = true;
           // A full batch: more is waiting now. Otherwise the next append hint (coalesced) brings it back.
-          if (checked >= this.batchSize) this.dirty.add(tenant);
-          const minMs = (checked / this.maxPerSecond) * 1000;
-          await this.pace(minMs - (Date.now() - started));
+          if (checked >= this.batchSize) this.dirty.add(tenant); // at the end: tenants take turns
+          this.lastBatch = { started, checked };
+          break;
         }
       }
       if (!worked && this.running) await this.idle();
     }
+  }
+
+  /** Receipts per second allowed now: the full rate unless the streams outgrow it. */
+  private rate(): number {
+    return this.appendsPerSecond >= this.maxPerSecond ? this.minPerSecond : this.maxPerSecond;
   }
 
   private async idle(): Promise<void> {
@@ -193,11 +221,17 @@ export class IntegrityVerifier {
 
   private async poll(): Promise<void> {
     try {
-      for (const { stream, lastSequence } of await this.options.store.listStreams()) {
+      const streams = await this.options.store.listStreams();
+      const at = Date.now();
+      let total = 0;
+      for (const { stream, lastSequence } of streams) {
+        total += lastSequence;
         const p = await this.progress(stream);
         p.head = Math.max(p.head, lastSequence);
         if (p.head > p.record.at.position) this.dirty.add(stream);
       }
+      if (this.heads && at > this.heads.at) this.appendsPerSecond = Math.max(0, total - this.heads.total) / ((at - this.heads.at) / 1000);
+      this.heads = { total, at };
       this.ready = true;
       this.pollError = null;
     } catch (err) {
