@@ -198,12 +198,22 @@ if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
 fi
 [ -f dist/apps/api/src/main.js ] || { echo "dist/apps/api/src/main.js is missing: run npm run build" >&2; exit 1; }
 
+# Machine speed, before and after: this figure moves with the host's load (a shared VM's vCPUs can
+# slow down by half), so it tells whether two runs' figures can be compared at all.
+cpu_speed() {
+  node -e 'const c=require("crypto");const {privateKey}=c.generateKeyPairSync("ed25519");const m=Buffer.alloc(77);
+    for(let i=0;i<500;i++)c.sign(null,m,privateKey);const t=process.hrtime.bigint();for(let i=0;i<5000;i++)c.sign(null,m,privateKey);
+    process.stdout.write((Number(process.hrtime.bigint()-t)/5000/1000).toFixed(1))'
+}
+SPEED_BEFORE="$(cpu_speed)"
+
 case "$SCENARIOS" in
   embedded) bench_embedded ;;
   jetstream) bench_jetstream ;;
   all) bench_embedded; bench_jetstream ;;
 esac
 
-printf '\n### summary (%ss measured after %ss warmup, %s cores, node %s)\n' "$DURATION" "$WARMUP" "$(nproc)" "$(node --version)"
+printf '\n### summary (%ss measured after %ss warmup, %s cores, node %s; machine speed: one Ed25519 signature took %s µs before, %s µs after)\n' \
+  "$DURATION" "$WARMUP" "$(nproc)" "$(node --version)" "$SPEED_BEFORE" "$(cpu_speed)"
 printf '%s\n' "${SUMMARY[@]}"
 exit "$FAILED"
