@@ -65,6 +65,14 @@ describe('canonicalize (RFC 8785)', () => {
     expect(canonicalize({ b: 1, B: 2, _x: 3, a: 4, ab: 5, aB: 6, Z: 7 })).toBe('{"B":2,"Z":7,"_x":3,"a":4,"aB":6,"ab":5,"b":1}');
   });
 
+  it('escapes member names the same way on every call (escaped names are remembered)', () => {
+    const names = { 'q"uote': 1, 'back\\slash': 2, '\u0007bell': 3, '\ud800lone': 4 };
+    const expected = '{"\\u0007bell":3,"back\\\\slash":2,"q\\"uote":1,"\\ud800lone":4}';
+    expect(canonicalize(names)).toBe(expected);
+    expect(canonicalize(names)).toBe(expected);
+    expect(canonicalize({ outer: names })).toBe(`{"outer":${expected}}`);
+  });
+
   it('omits undefined members, writes undefined array items as null and uses toJSON', () => {
     expect(canonicalize({ a: undefined, b: [undefined, 1], c: new Date(0) })).toBe('{"b":[null,1],"c":"1970-01-01T00:00:00.000Z"}');
   });
