@@ -95,6 +95,7 @@ describe('the production topology: an API without projector and the projector pr
       return match && Number(match[1]) >= 4 && text;
     });
     expect(verified).toMatch(/^oars_integrity_lag_events \d+/m);
+    expect(verified).toMatch(/^oars_integrity_rate_limit 1000$/m); // a handful of appends: the full rate
     expect(verified).toMatch(/^oars_process_\w*cpu_user_seconds_total \S+/m);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);

@@ -207,6 +207,7 @@ function registerOpsGauges(registry: Registry, ops: OpsRuntime): void {
     const verifier = ops.integrity;
     gauge('oars_integrity_lag_events', 'Receipts not yet re-checked by the integrity verifier of this process.', (g) => g.set(verifier.status().lagEvents));
     gauge('oars_integrity_verified_receipts', 'Receipts re-checked by the integrity verifier since the process started.', (g) => g.set(verifier.status().checkedReceipts));
+    gauge('oars_integrity_rate_limit', 'Receipts per second the integrity verifier may check now: its maximum, or its minimum while appends outpace it.', (g) => g.set(verifier.status().maxReceiptsPerSecond));
   }
   gauge('oars_slo_error_budget_remaining', 'Share of the 30-day error budget left per SLI (1 = untouched; absent without data).', (g) => {
     for (const r of ops.slo.report()) if (r.errorBudget.remaining !== null) g.set({ sli: r.id }, r.errorBudget.remaining);
