@@ -4,3 +4,4 @@ export { JetStreamEventStore, type JetStreamEventStoreOptions } from './jetstrea
 export { EmbeddedEventStore, MixedDuplicateBatchError } from './embedded/embedded-event-store';
 export { runEventStoreContract, type EventStoreUnderTest } from './contract/event-store.contract';
 export { WakeableSleep } from './wakeable-sleep';
+export { StreamFeeds, type StreamFeedsOptions } from './stream-feeds';

@@ -126,9 +126,10 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   approvalTimers?.start();
   // [lifecycle] HTTP connector executions are driven from the streams beside the projector. Without
   // configured HTTP connectors no action awaits one, so the consumer does not read the streams at all
-  // (configured later, it catches up from its checkpoint).
+  // (configured later, it catches up from its checkpoint). It follows the streams as the projector
+  // does, and pauses as long after a step that did work (each step may save its checkpoint).
   const executions = projector && config.httpConnectors.length > 0
-    ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, coalesceMs: sql.engine === 'pglite' ? 25 : 0 })
+    ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, follow, coalesceMs })
     : null;
   if (executions) await executions.start();
 

@@ -1,7 +1,7 @@
 import type { HttpConnectorConfig } from '@oars/config';
 import type { SqlClient } from '@oars/db';
 import { actionStatusOf, isTerminalActionState } from '@oars/domain';
-import { type EventStore, WakeableSleep } from '@oars/eventstore';
+import { type EventStore, type StoredEvent, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import { type TenantChainWriter, randomId } from '@oars/ledger';
 import type { Receipt } from '@oars/receipts';
 import type { ResolveAll } from '../http/public-lookup';
@@ -33,6 +33,11 @@ export interface ExecutionConsumerOptions {
   maxBackoffMs?: number;
   /** Pause after a step that did work, so appends coalesce (single-connection PGlite). */
   coalesceMs?: number;
+  /**
+   * `read` (default): each step reads the store. `subscribe`: one long-lived subscription per stream
+   * feeds the steps (JetStream: a read per step asks for stream info and creates a consumer).
+   */
+  follow?: 'read' | 'subscribe';
   /** DNS for the private-network check (tests). */
   resolveAll?: ResolveAll;
 }
@@ -91,6 +96,7 @@ export class ExecutionConsumer {
   private readonly maxBackoffMs: number;
   private readonly coalesceMs: number;
   private readonly executor: HttpActionExecutor;
+  private readonly feeds: StreamFeeds | null;
   private readonly tenants = new Map<string, TenantCursor>();
   private readonly withExecutions = new Set<string>();
   private readonly dirty = new Set<string>();
@@ -114,6 +120,7 @@ export class ExecutionConsumer {
     this.maxPending = options.maxPending ?? 256;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.coalesceMs = options.coalesceMs ?? 0;
+    this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: options.store, onEvents: (tenant) => this.markDirty(tenant) }) : null;
     this.executor = new HttpActionExecutor({
       store: options.store, sql: options.sql, writer: options.writer, connectors: this.connectors, owner: randomId('exec'), waiters: this.waiters,
       ...(options.resolveAll ? { resolveAll: options.resolveAll } : {}),
@@ -140,6 +147,7 @@ export class ExecutionConsumer {
     await this.loop;
     this.loop = null;
     await Promise.allSettled([...this.tasks]);
+    await this.feeds?.closeAll();
     this.waiters.cancelAll();
   }
 
@@ -233,7 +241,7 @@ export class ExecutionConsumer {
   /** Reads one batch: registers approved HTTP executions, forgets inputs of HTTP actions that ended, moves the checkpoint. */
   private async step(tenant: string, c: TenantCursor): Promise<boolean> {
     try {
-      const events = await this.options.store.read(tenant, { from: c.scanned + 1, limit: this.batchSize });
+      const events = await this.read(tenant, c.scanned + 1);
       let scanned = c.scanned;
       let paused = false;
       const ended: string[] = [];
@@ -277,6 +285,10 @@ export class ExecutionConsumer {
       this.logger.error({ tenant, scanned: c.scanned, attempts: c.attempts, err: c.problem }, 'executions: tenant step failed');
       return false;
     }
+  }
+
+  private read(tenant: string, from: number): Promise<StoredEvent[]> {
+    return this.feeds ? this.feeds.read(tenant, from, this.batchSize) : this.options.store.read(tenant, { from, limit: this.batchSize });
   }
 
   private launchDue(): void {

@@ -1,11 +1,10 @@
 import type { SqlClient } from '@oars/db';
-import { type EventStore, WakeableSleep } from '@oars/eventstore';
+import { type EventStore, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import { loadCheckpoints } from '../checkpoints/checkpoint.store';
 import { StreamGapError } from '../errors';
 import { PositionWaiters } from './position-waiters';
 import { ProjectorStatus, TenantProgress, summariseStatus } from './projector-status';
 import { projectNextBatch } from './stream-batch';
-import { StreamFeeds } from './stream-feeds';
 
 /** Structured logger (pino's `Logger` fits). */
 export interface ProjectorLogger {

@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { type EventToAppend, JetStreamEventStore, type StoredEvent } from '@oars/eventstore';
+import type { EventToAppend, StoredEvent } from './event-store.port';
+import { JetStreamEventStore } from './jetstream/jetstream-event-store';
 import { TEST_NATS_URL, uniqueNamespace } from '@oars/testing';
 import { StreamFeeds } from './stream-feeds';
 

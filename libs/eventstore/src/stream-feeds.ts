@@ -1,10 +1,10 @@
-import type { EventStore, StoredEvent, Subscription } from '@oars/eventstore';
+import type { EventStore, StoredEvent, Subscription } from './event-store.port';
 
 export interface StreamFeedsOptions {
   store: EventStore;
-  /** Called when a stream's feed received events (the projector marks the tenant dirty). */
+  /** Called when a stream's feed received events (its reader marks the stream dirty). */
   onEvents: (stream: string) => void;
-  /** Events buffered per stream before the subscription waits for the projector (default 2,000). */
+  /** Events buffered per stream before the subscription waits for its reader (default 2,000). */
   maxBuffered?: number;
   /** A feed that delivered nothing and was not read for this long is closed (default 5 min). */
   idleCloseMs?: number;
@@ -22,9 +22,9 @@ interface Feed {
 }
 
 /**
- * Reads for the projector from one long-lived subscription per stream (JetStream: an ordered
- * consumer pushing every append once) instead of a new read per batch (stream info, then a consumer
- * or one request per event). `read` answers from the buffer: the events from `from` that arrived.
+ * Reads for a follower of many streams (the projector, the execution consumer) from one long-lived
+ * subscription per stream (JetStream: an ordered consumer pushing every append once) instead of a
+ * new read per batch (stream info, then a consumer or one request per event). `read` answers from the buffer: the events from `from` that arrived.
  * A read from before the buffer (a rebuild reset the checkpoint) starts the feed again from there.
  * Each feed buffers at most `maxBuffered` events; then the subscription waits for reads to catch up.
  */
