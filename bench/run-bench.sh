@@ -2,6 +2,9 @@
 # Starts OARS itself and runs the benchmark scenarios that the targets in MISSION.md name:
 #   embedded   64 closed-loop clients                          target >= 300 actions/s, 0 errors
 #   jetstream  open loop 200 actions/s                         target p95 <= 10 ms, 0 errors
+#              open loop 500 actions/s                         projection delay p95 <= 200 ms (receipt
+#                                                              timestamp -> read-model commit, from the
+#                                                              projector's histogram; bench/projection-delay.mjs)
 #              open loop 1,000 actions/s over 64 connections   target p95 <= 25 ms, 0 errors (the
 #                                                              sustained-load target: 64 concurrent clients at 1,000/s)
 #              64 closed-loop clients                          capacity: target >= 1,000 actions/s, 0 errors
@@ -150,6 +153,19 @@ run_load() { # <label> then load-actions options
   if [ "$rc" -eq 0 ]; then SUMMARY+=("PASS  $label: $figures"); else SUMMARY+=("FAIL  $label: $figures"); FAILED=1; fi
 }
 
+projection_delay() { # <label> <max p95 ms> <projector metrics URL> <load label> then load-actions options
+  local label="$1" max="$2" url="$3" load_label="$4"; shift 4
+  if ! node bench/projection-delay.mjs snapshot --url "$url" --file "$WORK/delay-before.json"; then
+    SUMMARY+=("FAIL  $label: cannot read $url"); FAILED=1; return
+  fi
+  run_load "$load_label" "$@"
+  local rc=0
+  node bench/projection-delay.mjs report --url "$url" --file "$WORK/delay-before.json" --max-p95 "$max" | tee "$WORK/delay.txt" || rc=$?
+  local figures
+  figures="$(grep '^projection delay' "$WORK/delay.txt" | sed -E 's/ +/ /g' || true)"
+  if [ "$rc" -eq 0 ]; then SUMMARY+=("PASS  $label: $figures"); else SUMMARY+=("FAIL  $label: $figures"); FAILED=1; fi
+}
+
 bench_embedded() {
   local data="$WORK/data-embedded"
   mkdir -p "$data"
@@ -171,11 +187,16 @@ bench_jetstream() {
   # timers, execution and integrity consumers) run separately.
   local js_env=(OARS_EVENT_STORE=jetstream NATS_URL="$NATS" DATABASE_URL="$PG_BASE/$DB_NAME"
     OARS_REGION=bench OARS_STREAM_PREFIX="$STREAM_PREFIX" OARS_SUBJECT_PREFIX="bench$RUN_ID")
-  env "${js_env[@]}" OARS_KEY_ENCRYPTION_SECRET="$KEY_SECRET" LOG_LEVEL="${LOG_LEVEL:-warn}" OARS_PROJECTOR_METRICS_PORT="$(free_port)" \
+  local projector_metrics_port
+  projector_metrics_port="$(free_port)"
+  env "${js_env[@]}" OARS_KEY_ENCRYPTION_SECRET="$KEY_SECRET" LOG_LEVEL="${LOG_LEVEL:-warn}" OARS_PROJECTOR_METRICS_PORT="$projector_metrics_port" \
     node dist/apps/projector/src/main.js >"$WORK/projector.log" 2>&1 &
   PROJECTOR_PID=$!
   if start_server jetstream "${js_env[@]}" OARS_RUN_PROJECTOR=false; then
     run_load "jetstream, 200/s open loop (p95 <= 10 ms, 0 errors)" --rate 200 --max-p95 10 --max-errors 0
+    # The projector's own histogram: receipt timestamp -> read-model commit, over the run and its catch-up.
+    projection_delay "jetstream, 500/s: projection delay (p95 <= 200 ms)" 200 \
+      "http://127.0.0.1:$projector_metrics_port/metrics" "jetstream, 500/s open loop (0 errors)" --rate 500 --max-errors 0
     run_load "jetstream, 64 closed-loop clients (>= 1000/s, 0 errors)" \
       --concurrency 64 --min-throughput 1000 --max-errors 0
     # Last: an overloaded open loop leaves the projector and the verifier catching up.

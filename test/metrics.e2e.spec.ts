@@ -53,6 +53,9 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(text, 'oars_http_errors_total', { status: '4xx', code: 'unauthorized' })).toBe(1);
     expect(sample(text, 'oars_append_queue_depth')).toBe(0);
     expect(sample(text, 'oars_projector_lag_events')).not.toBeNull();
+    // Read-your-writes: the GET above waited for the projector, so the action's 3 receipts are counted.
+    expect(sample(text, 'oars_projector_apply_delay_seconds_count')).toBeGreaterThanOrEqual(3);
+    expect(sample(text, 'oars_projector_apply_delay_seconds_bucket', { le: '+Inf' })).toBe(sample(text, 'oars_projector_apply_delay_seconds_count'));
     expect(sample(text, 'oars_process_nodejs_eventloop_lag_seconds')).not.toBeNull();
     // Route patterns only: no action id ever becomes a label value.
     expect(text).not.toContain(submitted.body.actionId);

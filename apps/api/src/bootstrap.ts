@@ -20,6 +20,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
   const metrics = new OarsMetrics({
     appendQueueDepth: () => runtime.writer.queueDepth(),
     projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
+    ...(runtime.projector ? { appliedBatches: runtime.projector.onApplied.bind(runtime.projector) } : {}),
     ops: runtime.ops, // ops (issue 4): decisions, SLOs, security events, integrity, saturation gauges
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics, log }), adapter, {

@@ -47,6 +47,7 @@ async function serveMetrics(runtime: Runtime, host: string, port: number): Promi
   const metrics = new OarsMetrics({
     appendQueueDepth: () => runtime.writer.queueDepth(),
     projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
+    ...(runtime.projector ? { appliedBatches: runtime.projector.onApplied.bind(runtime.projector) } : {}),
     ops: runtime.ops,
   });
   const server = createServer((req, res) => {

@@ -5,6 +5,10 @@ import type { AuthFailure } from './security/auth-failure';
 import { deniedHighRiskOfAppend } from './appends/decisions-of-append';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5];
+const PROJECTION_DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** A projector's committed batches: each receipt's `timestamp` and when its rows were committed (epoch ms). */
+export type AppliedBatches = (listener: (receipts: readonly { timestamp: string }[], appliedAt: number) => void) => unknown;
 
 /**
  * The Prometheus metrics of one process (served at `/metrics`; every name and label is documented in
@@ -104,9 +108,9 @@ export class OarsMetrics {
 
   private readonly ops: OpsRuntime | null;
 
-  constructor(collectors: { appendQueueDepth?: () => number; projectorLagEvents?: () => number | null; ops?: OpsRuntime } = {}) {
+  constructor(collectors: { appendQueueDepth?: () => number; projectorLagEvents?: () => number | null; appliedBatches?: AppliedBatches; ops?: OpsRuntime } = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'oars_process_' });
-    const { appendQueueDepth, projectorLagEvents } = collectors;
+    const { appendQueueDepth, projectorLagEvents, appliedBatches } = collectors;
     this.ops = collectors.ops ?? null;
     if (appendQueueDepth) {
       new Gauge({
@@ -127,6 +131,17 @@ export class OarsMetrics {
           const lag = projectorLagEvents();
           if (lag !== null) this.set(lag);
         },
+      });
+    }
+    if (appliedBatches) {
+      const delay = new Histogram({
+        name: 'oars_projector_apply_delay_seconds',
+        help: "Per receipt, from its timestamp (the chain writer's clock) to the commit of its read-model rows by this process's projector.",
+        buckets: PROJECTION_DELAY_BUCKETS,
+        registers: [this.registry],
+      });
+      appliedBatches((receipts, appliedAt) => {
+        for (const r of receipts) delay.observe(Math.max(0, appliedAt - Date.parse(r.timestamp)) / 1000);
       });
     }
     if (this.ops) this.bindOps(this.ops);

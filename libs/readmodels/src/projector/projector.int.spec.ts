@@ -95,6 +95,29 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('Projector (follow: %
     expect(await p.waitForPosition(s.tenantId, 10_000, 20)).toBe(false);
   });
 
+  it('tells its applied-batch listeners every receipt it commits, once, in stream order', async () => {
+    const p = projector();
+    const seen: Array<{ receiptId: string; sequence: number; appliedAt: number }> = [];
+    p.onApplied((receipts, appliedAt) => seen.push(...receipts.map((r) => ({ receiptId: r.receiptId, sequence: r.sequence, appliedAt }))));
+    const removed: string[] = [];
+    const remove = p.onApplied((receipts) => removed.push(...receipts.map((r) => r.receiptId)));
+    remove();
+    p.onApplied(() => {
+      throw new Error('a broken listener'); // logged; the projector and other listeners go on
+    });
+    await p.start();
+    const s = new ReceiptStreamBuilder(uniqueNamespace('ten'));
+    const written = [...givenActionLifecycle(s, 'allow'), ...givenActionLifecycle(s, 'approve_then_execute')];
+    const startedAt = Date.now();
+    const { lastSequence } = await appendReceipts(store, written);
+    expect(await p.waitForPosition(s.tenantId, lastSequence, 20_000)).toBe(true);
+    expect(seen.map((x) => x.receiptId)).toEqual(written.map((r) => r.receiptId));
+    expect(seen.map((x) => x.sequence)).toEqual(written.map((_, i) => i + 1));
+    expect(seen.every((x) => x.appliedAt >= startedAt)).toBe(true);
+    expect(removed).toEqual([]);
+    expect(p.status().state).toBe('OK');
+  });
+
   it('picks up a new tenant without a restart, even when its hints are lost', async () => {
     const deaf = new Proxy(store, {
       get: (target, prop) => (prop === 'onAppendHint' ? () => () => undefined : Reflect.get(target, prop, target)),

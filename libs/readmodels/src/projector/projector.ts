@@ -1,5 +1,6 @@
 import type { SqlClient } from '@oars/db';
 import { type EventStore, StreamFeeds, WakeableSleep } from '@oars/eventstore';
+import type { Receipt } from '@oars/receipts';
 import { loadCheckpoints } from '../checkpoints/checkpoint.store';
 import { StreamGapError } from '../errors';
 import { PositionWaiters } from './position-waiters';
@@ -35,6 +36,9 @@ export interface ProjectorOptions {
   follow?: 'read' | 'subscribe';
 }
 
+/** Receives each committed batch: its receipts in stream order, and when the commit returned (epoch ms). */
+export type AppliedListener = (receipts: readonly Receipt[], appliedAt: number) => void;
+
 const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -66,6 +70,7 @@ export class Projector {
   private pollError: string | null = null;
   private lastAppliedAt: string | null = null;
   private readonly feeds: StreamFeeds | null;
+  private readonly appliedListeners = new Set<AppliedListener>();
 
   constructor(options: ProjectorOptions) {
     this.store = options.store;
@@ -208,7 +213,7 @@ export class Projector {
       p.problem = null;
       p.limit = undefined;
       if (outcome.kind === 'caught_up') return false;
-      if (outcome.kind === 'applied') this.lastAppliedAt = new Date().toISOString();
+      if (outcome.kind === 'applied') this.applied(outcome.receipts);
       this.advance(tenant, outcome.position);
       if (outcome.kind === 'moved' || p.head > p.position || (outcome.kind === 'applied' && outcome.count >= this.batchSize)) {
         this.dirty.add(tenant);
@@ -219,6 +224,27 @@ export class Projector {
       p.limit = Math.max(1, Math.floor((p.limit ?? this.batchSize) / 2));
       this.fail(tenant, p, 'ERROR', messageOf(err));
       return false;
+    }
+  }
+
+  /**
+   * Listens to every batch this projector commits: its receipts, in stream order, and when the
+   * commit returned (ms since the epoch), e.g. for the projection-lag histogram. Returns the remover.
+   */
+  onApplied(listener: AppliedListener): () => void {
+    this.appliedListeners.add(listener);
+    return () => void this.appliedListeners.delete(listener);
+  }
+
+  private applied(receipts: readonly Receipt[]): void {
+    const at = Date.now();
+    this.lastAppliedAt = new Date(at).toISOString();
+    for (const listener of this.appliedListeners) {
+      try {
+        listener(receipts, at);
+      } catch (err) {
+        this.logger.warn({ err: messageOf(err) }, 'projector: an applied-batch listener failed');
+      }
     }
   }
 

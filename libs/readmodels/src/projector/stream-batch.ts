@@ -7,8 +7,8 @@ import { applyReceipts } from '../read-models.projection';
 
 /** What one step of following a stream did. */
 export type BatchOutcome =
-  /** `count` events were applied; the checkpoint is now `position`. */
-  | { kind: 'applied'; position: number; count: number }
+  /** `count` events were applied (`receipts`, in order); the checkpoint is now `position`. */
+  | { kind: 'applied'; position: number; count: number; receipts: readonly Receipt[] }
   /** Nothing after `position` in the stream. */
   | { kind: 'caught_up'; position: number }
   /** The next event read was `found`, not `position + 1`: nothing applied, read again later. */
@@ -47,7 +47,7 @@ export async function projectNextBatch(
     if (current !== position) return { kind: 'moved', position: current };
     await applyReceipts(tx, receipts);
     await saveCheckpoint(tx, stream, last);
-    return { kind: 'applied', position: last, count: gapless.length };
+    return { kind: 'applied', position: last, count: gapless.length, receipts };
     // The rows and the checkpoint are lost together or not at all; a lost batch is applied again.
   }, { durable: false });
 }
