@@ -41,7 +41,9 @@ export class JetStreamNaming {
 
   /** The tenant of a hint subject of this region, or null. */
   tenantOfHint(subject: string): string | null {
-    return tenantAfter(this.hintPrefix, subject);
+    if (!subject.startsWith(this.hintPrefix)) return null;
+    const tenant = subject.slice(this.hintPrefix.length);
+    return TENANT.test(tenant) ? tenant : null;
   }
 
   streamName(tenant: string): string {
@@ -50,20 +52,15 @@ export class JetStreamNaming {
 
   /** The tenant of a stream name of this prefix and region, or null for any other stream. */
   tenantOfStream(streamName: string): string | null {
-    return tenantAfter(this.streamNamePrefix, streamName);
+    if (!streamName.startsWith(this.streamNamePrefix)) return null;
+    const tenant = streamName.slice(this.streamNamePrefix.length);
+    return TENANT.test(tenant) ? tenant : null;
   }
 
   /** `<subjectPrefix>.<region>.<tenant>.` : what precedes an event's `<aggregate>.<id>`. */
   tenantSubjectPrefix(tenant: string): string {
     return `${this.subjectPrefix}.${this.region.toLowerCase()}.${tenant}.`;
   }
-}
-
-/** The tenant id that follows `prefix` in `name`, or null when `name` has another prefix or no valid id. */
-function tenantAfter(prefix: string, name: string): string | null {
-  if (!name.startsWith(prefix)) return null;
-  const tenant = name.slice(prefix.length);
-  return TENANT.test(tenant) ? tenant : null;
 }
 
 /** The configuration every tenant stream MUST have: file storage, no limits, no deletes, no purges, no rollups. */
