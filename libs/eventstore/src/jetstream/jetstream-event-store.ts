@@ -102,30 +102,18 @@ export class JetStreamEventStore implements EventStore {
     const expected = options.expectedVersion;
     assertExpectedVersion(expected);
     if (this.nc.isClosed() || this.disconnected) throw new DependencyUnavailableError('nats', new Error('not connected to NATS'));
-    let result: AppendResult;
     try {
       await this.streams.ensure(stream);
       try {
-        result = await this.publish(stream, events, expected);
+        return await this.publish(stream, events, expected);
       } catch (err) {
         if (!isNoStreamForSubject(err)) throw err;
         this.streams.forget(stream); // deleted behind our back: verify or re-create, then retry once
         await this.streams.ensure(stream);
-        result = await this.publish(stream, events, expected);
+        return await this.publish(stream, events, expected);
       }
     } catch (err) {
       throw translateNatsError(err, stream, expected);
-    }
-    this.hint(stream);
-    return result;
-  }
-
-  /** One empty core message per append, for `onAppendHint` listeners in any process (best effort). */
-  private hint(stream: string): void {
-    try {
-      this.nc.publish(this.naming.hintSubject(stream));
-    } catch {
-      // a lost hint only delays its listeners until their next poll
     }
   }
 
@@ -173,17 +161,13 @@ export class JetStreamEventStore implements EventStore {
     return this.subscriptions.track(sub);
   }
 
-  /**
-   * One core NATS subscription on the region's hint subjects for all listeners. Every append of this
-   * adapter, in any process, publishes one empty hint (not a copy of each event: following the
-   * stream subjects themselves delivered every event's payload a second time).
-   */
+  /** One core NATS subscription on `<prefix>.<region>.>` for all listeners; a message only hints. */
   onAppendHint(listener: (stream: string) => void): () => void {
     this.hintListeners.add(listener);
     if (!this.hintSubscription && !this.nc.isClosed()) {
-      this.hintSubscription = this.nc.subscribe(this.naming.hintSubjects, {
+      this.hintSubscription = this.nc.subscribe(this.naming.regionSubjects, {
         callback: (err, msg) => {
-          const tenant = err ? null : this.naming.tenantOfHint(msg.subject);
+          const tenant = err ? null : this.naming.tenantOfSubject(msg.subject);
           if (!tenant) return;
           for (const l of this.hintListeners) {
             try {

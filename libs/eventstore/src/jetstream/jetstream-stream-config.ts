@@ -10,14 +10,10 @@ export const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
 /**
  * Stream and subject names of one region: stream `<streamPrefix>_<REGION>_<tenant>` holding
  * `<subjectPrefix>.<region>.<tenant>.>`; an event `<aggregate>.<id>` is published on
- * `<subjectPrefix>.<region>.<tenant>.<aggregate>.<id>`. Append hints (core NATS, no payload, in no
- * stream) go to `<subjectPrefix>-hint.<region>.<tenant>`.
+ * `<subjectPrefix>.<region>.<tenant>.<aggregate>.<id>`.
  */
 export class JetStreamNaming {
   readonly regionSubjects: string;
-  /** Every tenant's append hints of this region. */
-  readonly hintSubjects: string;
-  private readonly hintPrefix: string;
   private readonly streamNamePrefix: string;
 
   constructor(
@@ -30,20 +26,6 @@ export class JetStreamNaming {
     }
     this.streamNamePrefix = `${streamPrefix}_${region.toUpperCase()}_`;
     this.regionSubjects = `${subjectPrefix}.${region.toLowerCase()}.>`;
-    this.hintPrefix = `${subjectPrefix}-hint.${region.toLowerCase()}.`;
-    this.hintSubjects = `${this.hintPrefix}*`;
-  }
-
-  /** Where an append to the tenant's stream is hinted. */
-  hintSubject(tenant: string): string {
-    return this.hintPrefix + tenant;
-  }
-
-  /** The tenant of a hint subject of this region, or null. */
-  tenantOfHint(subject: string): string | null {
-    if (!subject.startsWith(this.hintPrefix)) return null;
-    const tenant = subject.slice(this.hintPrefix.length);
-    return TENANT.test(tenant) ? tenant : null;
   }
 
   streamName(tenant: string): string {
@@ -60,6 +42,12 @@ export class JetStreamNaming {
   /** `<subjectPrefix>.<region>.<tenant>.` : what precedes an event's `<aggregate>.<id>`. */
   tenantSubjectPrefix(tenant: string): string {
     return `${this.subjectPrefix}.${this.region.toLowerCase()}.${tenant}.`;
+  }
+
+  /** The tenant named by a message subject of this region (third token), or null. */
+  tenantOfSubject(subject: string): string | null {
+    const tokens = subject.split('.');
+    return tokens.length === 5 && tokens[0] === this.subjectPrefix && TENANT.test(tokens[2]) ? tokens[2] : null;
   }
 }
 
