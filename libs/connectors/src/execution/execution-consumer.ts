@@ -31,7 +31,7 @@ export interface ExecutionConsumerOptions {
   maxPending?: number;
   /** Upper bound of retry delays (default 30 s). */
   maxBackoffMs?: number;
-  /** Pause after a step that did work, so appends coalesce (single-connection PGlite). */
+  /** Pause after a step that did work, so appends coalesce into fewer steps (reads and checkpoint saves). */
   coalesceMs?: number;
   /**
    * `read` (default): each step reads the store. `subscribe`: one long-lived subscription per stream
