@@ -44,7 +44,7 @@ export interface AppendResult {
   readonly firstSequence: number;
   /** Sequence of the last event; this is the stream head after a successful append. */
   readonly lastSequence: number;
-  /** Per event: true when the id was already stored, so nothing new was written for it. */
+  /** Per event: true when this very event (id and data) was already stored, so nothing new was written for it. */
   readonly duplicates: readonly boolean[];
 }
 
@@ -71,8 +71,11 @@ export interface EventStore {
   /**
    * Appends `events` in order at `expectedVersion + 1 …`.
    * MUST reject with `ConcurrencyError` when the head is not `expectedVersion`.
-   * MUST treat an event whose id is already stored as a duplicate: it reports the original
-   * sequence and writes nothing new (a retried append is safe).
+   * MUST treat an event whose id is already stored with exactly the same data as a duplicate: it
+   * reports the original sequence and writes nothing new (a retried append is safe).
+   * MUST NOT report an event stored under the same id with other data as a duplicate (it is another
+   * writer's event, not this one): with a stale `expectedVersion` such an append rejects with
+   * `ConcurrencyError` and stores nothing of the call.
    * MUST create the stream on first use.
    * MUST reject with `DependencyUnavailableError` when the backend cannot be reached.
    */

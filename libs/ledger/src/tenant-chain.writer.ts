@@ -194,6 +194,10 @@ export class TenantChainWriter {
   private async runBatch(tenantId: string, batch: Job[]): Promise<void> {
     let pending = batch;
     while (pending.length > 0) {
+      // Jobs that lost a race to another instance: a short random pause, growing with the attempts,
+      // keeps several instances from colliding on the same head again and again.
+      const lost = Math.max(0, ...pending.map((j) => j.attempt));
+      if (lost > 0) await new Promise((r) => setTimeout(r, Math.random() * 2 * lost));
       pending = await this.attempt(tenantId, pending);
     }
   }
@@ -263,7 +267,12 @@ export class TenantChainWriter {
     try {
       if (receipts.length > 0) {
         const events: EventToAppend[] = receipts.map((r, i) => ({ id: r.receiptId, type: r.type, subject: drafts[i]!.subject, data: r as unknown as Record<string, unknown> }));
-        await this.options.store.append(tenantId, events, { expectedVersion: startSequence });
+        const result = await this.options.store.append(tenantId, events, { expectedVersion: startSequence });
+        // Only this call's own receipts at their own sequences extend the head: anything else (a
+        // store answering "duplicate" for another writer's event) is treated as a lost race.
+        if (result.firstSequence !== receipts[0]!.sequence || result.lastSequence !== receipts[receipts.length - 1]!.sequence) {
+          throw new ConcurrencyError(tenantId, startSequence, result.lastSequence);
+        }
         this.advance(state, receipts, drafts);
       }
     } catch (err) {
@@ -299,10 +308,25 @@ export class TenantChainWriter {
       for (const p of planned) p.job.reject(err instanceof ConcurrencyError ? readErr : err);
       return [];
     }
+    // A receipt under one of our ids is ours only when it is the very receipt this attempt built
+    // (same hash): another instance's receipt for the same idempotent command is its decision, not
+    // ours, and the job is built again on the fresh head (where it finds that decision).
+    const attempted = new Map(receipts.map((r) => [r.receiptId, r.integrity.receiptHash]));
     const retry: Job[] = [];
     for (const p of planned) {
-      const stored = p.drafts.map((d) => storedIds.get(d.receiptId)).filter((r): r is Receipt => !!r);
+      const found = p.drafts.map((d) => storedIds.get(d.receiptId)).filter((r): r is Receipt => !!r);
+      const stored = found.filter((r) => r.integrity?.receiptHash === attempted.get(r.receiptId));
       const prior = p.job.stored ?? [];
+      if (stored.length < found.length) {
+        if (prior.length > 0 || stored.length > 0 || p.job.attempt + 1 >= this.maxAttempts) {
+          p.job.reject(new ConcurrencyError(tenantId, startSequence));
+          continue;
+        }
+        p.job.attempt += 1;
+        p.job.remaining = undefined;
+        retry.push(p.job);
+        continue;
+      }
       if (stored.length === p.drafts.length) {
         const all = [...prior, ...stored];
         p.job.resolve({ value: p.finish(all), position: all[all.length - 1]?.sequence ?? startSequence });

@@ -155,6 +155,24 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Eve
       expect((await store.head(s)).sequence).toBe(3);
     });
 
+    it("never takes another writer's event under the same id for its own, nor appends after it", async () => {
+      const s = newStream();
+      const [opening, theirs] = events(2);
+      await store.append(s, [opening!, theirs!], { expectedVersion: 0 });
+      // A raced idempotent command: same id, other data, built on the head before `theirs`.
+      const mine = { ...theirs!, data: { ...theirs!.data, n: -1, writer: 'other' } };
+      for (const batch of [[mine], [mine, event()], [event(), mine, event()]]) {
+        const attempt = store.append(s, batch, { expectedVersion: 1 });
+        await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+      }
+      // Nothing pipelined after the foreign duplicate lands on top of the real one, at any head.
+      const attempt = store.append(s, [mine, event()], { expectedVersion: 1 });
+      await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+      expect(await store.read(s)).toEqual([stored(s, 1, opening!), stored(s, 2, theirs!)]);
+      // A true retry of the same bytes is still a duplicate.
+      expect(await store.append(s, [theirs!], { expectedVersion: 1 })).toEqual({ firstSequence: 2, lastSequence: 2, duplicates: [true] });
+    });
+
     it('delivers from a position the stored events, then new ones, in order', async () => {
       const s = newStream();
       const first = events(5);

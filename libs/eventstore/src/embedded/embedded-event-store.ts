@@ -5,7 +5,7 @@ import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, rea
 import { EmbeddedSubscription } from './embedded-subscription';
 import { SubscriptionSet } from '../ordered-delivery';
 
-/** Some events of one append are already stored and others are not (or live in another stream). */
+/** At the expected head, some ids of one append are already stored (elsewhere, or with other data). */
 export class MixedDuplicateBatchError extends Error {
   readonly code = 'mixed_duplicate_batch';
   constructor(readonly stream: string, readonly storedIds: string[]) {
@@ -28,8 +28,8 @@ const INSERT_CHUNK = 1000;
 
 /**
  * The EventStore port on a Postgres (or PGlite) table, over the `SqlClient` seam. An append is one
- * transaction: duplicate ids are detected first (a fully stored batch returns its original
- * positions and writes nothing), the stream head is compared-and-set in `oars_streams`, then the
+ * transaction: a batch stored byte for byte already returns its original positions and writes
+ * nothing (the same ids with other data are never duplicates), the stream head is compared-and-set in `oars_streams`, then the
  * events are inserted. `data` is stored as the exact JSON text. The tables come from
  * `migrations/0001_event_store.sql`, run by the caller's migration runner.
  */
@@ -50,7 +50,7 @@ export class EmbeddedEventStore implements EventStore {
     } catch (err) {
       if ((err as { code?: string }).code !== '23505') throw err;
       // An id is stored already (a retry, or a concurrent append stored it first): the careful path
-      // reports duplicates at their positions, or refuses a mixed batch.
+      // reports a retry's duplicates at their positions, or refuses the append.
       result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, expected));
     }
     if (!result.duplicates[0]) this.notify(stream);
@@ -149,27 +149,32 @@ export class EmbeddedEventStore implements EventStore {
       params,
     );
     if (inserted.rowCount === n) return { firstSequence: expected + 1, lastSequence: expected + n, duplicates: events.map(() => false) };
-    const ids = events.map((e) => e.id);
-    const stored = await storedIds(this.sql, ids);
-    if (stored.length > 0) return duplicateResult(stream, ids, stored);
-    const { rows } = await this.sql.query<{ head: string | number }>('SELECT head FROM oars_streams WHERE stream = $1', [stream]);
-    throw new ConcurrencyError(stream, expected, rows.length ? Number(rows[0].head) : 0);
+    return this.refused(this.sql, stream, events, expected);
+  }
+
+  /**
+   * Why an append stored nothing: a retry of events stored byte for byte answers their original
+   * positions; otherwise a moved head is a `ConcurrencyError` (also when some ids are stored with
+   * other data: another writer's events, never "mine"), and stored ids at the expected head are a
+   * caller's mistake (`MixedDuplicateBatchError`).
+   */
+  private async refused(sql: SqlExecutor, stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
+    const stored = await storedEvents(sql, events.map((e) => e.id));
+    if (stored.length > 0 && isRetry(stream, events, stored)) return duplicateResult(events, stored);
+    const { rows } = await sql.query<{ head: string | number }>('SELECT head FROM oars_streams WHERE stream = $1', [stream]);
+    const head = rows.length ? Number(rows[0].head) : 0;
+    if (head !== expected || stored.length === 0) throw new ConcurrencyError(stream, expected, head);
+    throw new MixedDuplicateBatchError(stream, stored.map((r) => r.id));
   }
 
   private async appendIn(tx: SqlExecutor, stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
-    const ids = events.map((e) => e.id);
-    const stored = await storedIds(tx, ids);
-    if (stored.length > 0) return duplicateResult(stream, ids, stored);
-
+    if ((await storedEvents(tx, events.map((e) => e.id))).length > 0) return this.refused(tx, stream, events, expected);
     const n = events.length;
     const bumped =
       expected === 0
         ? await tx.query('INSERT INTO oars_streams (stream, head) VALUES ($1, $2) ON CONFLICT (stream) DO NOTHING', [stream, n])
         : await tx.query('UPDATE oars_streams SET head = head + $3 WHERE stream = $1 AND head = $2', [stream, expected, n]);
-    if (bumped.rowCount !== 1) {
-      const { rows } = await tx.query<{ head: string | number }>('SELECT head FROM oars_streams WHERE stream = $1', [stream]);
-      throw new ConcurrencyError(stream, expected, rows.length ? Number(rows[0].head) : 0);
-    }
+    if (bumped.rowCount !== 1) return this.refused(tx, stream, events, expected);
     for (let start = 0; start < n; start += INSERT_CHUNK) {
       const chunk = events.slice(start, start + INSERT_CHUNK);
       const values: unknown[] = [];
@@ -194,21 +199,28 @@ export class EmbeddedEventStore implements EventStore {
   }
 }
 
-type StoredId = { id: string; stream: string; sequence: string | number };
+type StoredRow = { id: string; stream: string; sequence: string | number; data: string };
 
-/** Where any of `ids` is stored already, in whatever stream. */
-async function storedIds(sql: SqlExecutor, ids: string[]): Promise<StoredId[]> {
-  return (await sql.query<StoredId>('SELECT id, stream, sequence FROM oars_events WHERE id = ANY($1::text[])', [ids])).rows;
+/** Where any of `ids` is stored already, in whatever stream, with the stored JSON text. */
+async function storedEvents(sql: SqlExecutor, ids: string[]): Promise<StoredRow[]> {
+  return (await sql.query<StoredRow>('SELECT id, stream, sequence, data FROM oars_events WHERE id = ANY($1::text[])', [ids])).rows;
 }
 
-/** A retried append: every id already stored in this stream gives back its original positions. */
-function duplicateResult(stream: string, ids: string[], stored: StoredId[]): AppendResult {
-  if (stored.length !== ids.length || stored.some((r) => r.stream !== stream)) {
-    throw new MixedDuplicateBatchError(stream, stored.map((r) => r.id));
-  }
+/** Every event of the append is stored in this stream with exactly its data: a retried append. */
+function isRetry(stream: string, events: readonly EventToAppend[], stored: StoredRow[]): boolean {
+  if (stored.length !== events.length) return false;
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  return events.every((e) => {
+    const row = byId.get(e.id);
+    return row !== undefined && row.stream === stream && row.data === JSON.stringify(e.data);
+  });
+}
+
+/** A retried append gives back the original positions of its events. */
+function duplicateResult(events: readonly EventToAppend[], stored: StoredRow[]): AppendResult {
   const byId = new Map(stored.map((r) => [r.id, Number(r.sequence)]));
-  const sequences = ids.map((id) => byId.get(id)!);
-  return { firstSequence: sequences[0], lastSequence: sequences[sequences.length - 1], duplicates: ids.map(() => true) };
+  const sequences = events.map((e) => byId.get(e.id)!);
+  return { firstSequence: sequences[0], lastSequence: sequences[sequences.length - 1], duplicates: events.map(() => true) };
 }
 
 function toEvent(stream: string, row: EventRow): StoredEvent {

@@ -68,7 +68,8 @@ describe('JetStreamEventStore specifics', () => {
     });
     const msg = await jsm.streams.getMessage(`${streamPrefix}_EU1_tenant_alpha`, { seq: 1 });
     expect(msg?.subject).toBe(`${ns}.eu1.tenant_alpha.action.act_1`);
-    expect(msg?.header.get('Nats-Msg-Id')).toBe('alpha_1');
+    expect(msg?.header.get('Oars-Event-Id')).toBe('alpha_1');
+    expect(msg?.header.get('Nats-Msg-Id')).toMatch(/^alpha_1:[A-Za-z0-9_-]{22}$/);
     expect(msg?.json()).toEqual({ id: 'alpha_1' });
   });
 

@@ -4,7 +4,7 @@ import { JetStreamClient, JetStreamManager, jetstreamManager, JsMsg } from '@nat
 import { AppendOptions, AppendResult, EventStore, EventToAppend, ReadOptions, StoredEvent, StreamHead, Subscription } from '../event-store.port';
 import { DependencyUnavailableError } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
-import { appendHeaders } from './jetstream-codec';
+import { appendHeaders, dedupeId } from './jetstream-codec';
 import { isNoStreamForSubject, translateNatsError } from './jetstream-errors';
 import { JetStreamAckPublisher } from './jetstream-ack-publisher';
 import { JetStreamReader } from './jetstream-reader';
@@ -35,11 +35,12 @@ const PING_TIMEOUT_MS = 1_000;
 /**
  * The EventStore port on NATS JetStream: one stream per tenant and region whose sequence is the
  * tenant's chain order. Appends carry `Nats-Expected-Last-Sequence` (the writer's head, + 1 per
- * pipelined event) and `Nats-Msg-Id` (the event id, deduplicated for 10 minutes). A retry of a
- * failed append MUST reuse the original `expectedVersion`: events already stored come back as
- * duplicates at their original sequences and the rest lands right after them (after the window, the
- * same retry fails with `ConcurrencyError` instead of writing twice). While the connection is known
- * to be down, appends fail at once with `DependencyUnavailableError`; the connection reconnects forever.
+ * pipelined event) and `Nats-Msg-Id` (the event id plus a digest of its payload, deduplicated for 10
+ * minutes). A retry of a failed append MUST reuse the original `expectedVersion` and events: events
+ * already stored byte for byte come back as duplicates at their original sequences and the rest lands
+ * right after them (after the window, the same retry fails with `ConcurrencyError` instead of writing
+ * twice). Another writer's event under the same id is never a duplicate (see `dedupeId`). While
+ * the connection is known to be down, appends fail at once with `DependencyUnavailableError`; the connection reconnects forever.
  */
 export class JetStreamEventStore implements EventStore {
   private readonly hintListeners = new Set<(stream: string) => void>();
@@ -221,8 +222,10 @@ export class JetStreamEventStore implements EventStore {
    */
   private async publish(stream: string, events: readonly EventToAppend[], expected: number): Promise<AppendResult> {
     const prefix = this.naming.tenantSubjectPrefix(stream);
+    const payloads = events.map((e) => JSON.stringify(e.data));
+    const msgIds = events.map((e, i) => dedupeId(e, payloads[i]!));
     const settled = await Promise.allSettled(
-      events.map((e, i) => this.acks.publish(prefix + e.subject, JSON.stringify(e.data), appendHeaders(e, expected + i, events[i - 1]?.id))),
+      events.map((e, i) => this.acks.publish(prefix + e.subject, payloads[i]!, appendHeaders(e, msgIds[i]!, expected + i, msgIds[i - 1]))),
     );
     if (settled.every((r) => r.status === 'rejected' && isNoStreamForSubject(r.reason))) {
       throw (settled[0] as PromiseRejectedResult).reason;
