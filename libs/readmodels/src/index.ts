@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './read-models.projection';
+export { storableText, REPLACEMENT_CHARACTER } from './storable-text';
 export { evolveActionRecord, isActionReceipt } from './actions/action-record.evolve';
 export { READ_MODELS_PROJECTION, readCheckpoint, waitForCheckpoint } from './checkpoints/checkpoint.store';
 export * from './projector/projector';
@@ -16,3 +17,4 @@ export * from './policies';
 export * from './approvals';
 export * from './alerts';
 export * from './ops';
+export * from './dead-letters';

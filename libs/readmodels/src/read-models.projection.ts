@@ -7,6 +7,7 @@ import { policiesProjection } from './policies/policies.projection';
 import type { ReadModelProjection } from './read-model';
 import { insertReceipts } from './receipts/receipts.projection';
 import { opsProjection } from './ops/ops.projection';
+import { storableExecutor } from './storable-text';
 
 /** Every read model the projector maintains, applied in this order for each batch. */
 export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
@@ -25,9 +26,13 @@ export const READ_MODEL_TABLES: readonly string[] = READ_MODEL_PROJECTIONS.flatM
  * Applies receipts (in stream order) to every read model.
  * Idempotent: applying a receipt twice leaves the same rows. Callers that track a checkpoint MUST
  * call this in the transaction that moves the checkpoint (see `projectNextBatch`).
+ * Every text parameter goes through `storableText` (NUL and lone surrogates become U+FFFD), so a
+ * receipt carrying them is projected, the same way on every replay; `receipts.body` keeps the exact
+ * signed JSON (see `storableExecutor`).
  */
 export async function applyReceipts(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<void> {
-  for (const projection of READ_MODEL_PROJECTIONS) await projection.apply(tx, receipts);
+  const storable = storableExecutor(tx);
+  for (const projection of READ_MODEL_PROJECTIONS) await projection.apply(storable, receipts);
 }
 
 /** `applyReceipts` for one receipt. */

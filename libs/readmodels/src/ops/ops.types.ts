@@ -37,10 +37,11 @@ export interface TenantCounters {
 }
 
 /**
- * Where a security event comes from: a receipt of the tenant stream (projected), or an
- * authentication/authorization failure recorded directly (never a receipt).
+ * Where a security event comes from: a receipt of the tenant stream (projected), an
+ * authentication/authorization failure recorded directly (never a receipt), or the projector
+ * (an event of the stream it parked as a dead letter, recorded with the dead letter).
  */
-export type SecurityEventSource = 'receipt' | 'auth';
+export type SecurityEventSource = 'receipt' | 'auth' | 'projector';
 
 /** OARS v1 §2.15 SecurityEventRecord. */
 export interface SecurityEventRecord {

@@ -10,8 +10,13 @@ export interface ProjectorStatus {
   lastAppliedAt: string | null;
   /** Number of tenant streams followed. */
   tenants: number;
-  /** Tenants whose projection is failing (ERROR) or blocked on a gap (WARN), with the reason. */
+  /**
+   * Tenants whose projection is failing (ERROR: retried until it works), blocked on a gap (WARN), or
+   * retrying an event that fails on its own data before parking it (WARN), with the reason.
+   */
   problems: TenantProblem[];
+  /** Events parked in `projection_dead_letters` and not resolved, all tenants (`oars projections dead-letters`). */
+  deadLetters: number;
 }
 
 export interface TenantProblem {
@@ -30,6 +35,8 @@ export interface TenantProgress {
   problem: { level: 'WARN' | 'ERROR'; message: string } | null;
   /** Events per batch while a batch fails: halved per failure, so the receipts before a bad one still land. */
   limit?: number;
+  /** Consecutive deterministic failures of the next event alone; at the projector's bound it is parked. */
+  rejections: number;
 }
 
 export function summariseStatus(input: {
@@ -38,6 +45,8 @@ export function summariseStatus(input: {
   pollError: string | null;
   lastAppliedAt: string | null;
   tenants: ReadonlyMap<string, TenantProgress>;
+  /** Open dead letters per tenant. */
+  deadLetters: ReadonlyMap<string, number>;
 }): ProjectorStatus {
   let lagEvents = 0;
   const problems: TenantProblem[] = [];
@@ -45,14 +54,21 @@ export function summariseStatus(input: {
     lagEvents += Math.max(0, p.head - p.position);
     if (p.problem) problems.push({ tenant, level: p.problem.level, message: p.problem.message, attempts: p.attempts });
   }
-  const base = { lagEvents, lastAppliedAt: input.lastAppliedAt, tenants: input.tenants.size, problems };
+  const parked = [...input.deadLetters].filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
+  const deadLetters = parked.reduce((sum, [, n]) => sum + n, 0);
+  const base = { lagEvents, lastAppliedAt: input.lastAppliedAt, tenants: input.tenants.size, problems, deadLetters };
   if (!input.running) return { ...base, state: 'NOT_READY', message: 'Projector is not running.' };
   if (!input.ready) return { ...base, state: 'NOT_READY', message: `Loading checkpoints${input.pollError ? `: ${input.pollError}` : '.'}` };
+  const parkedNote = deadLetters > 0
+    ? `${deadLetters} event(s) parked as dead letters, not in the read models (${parked.slice(0, 5).map(([t, n]) => `${t}: ${n}`).join(', ')}${parked.length > 5 ? ', ...' : ''}); see oars projections dead-letters.`
+    : null;
+  const also = parkedNote ? `; ${parkedNote}` : '';
   const errors = problems.filter((p) => p.level === 'ERROR');
   if (errors.length > 0) {
-    return { ...base, state: 'ERROR', message: `${errors.length} tenant projection(s) failing; ${errors[0].tenant}: ${errors[0].message}` };
+    return { ...base, state: 'ERROR', message: `${errors.length} tenant projection(s) failing; ${errors[0].tenant}: ${errors[0].message}${also}` };
   }
-  if (problems.length > 0) return { ...base, state: 'WARN', message: `${problems[0].tenant}: ${problems[0].message}` };
+  if (problems.length > 0) return { ...base, state: 'WARN', message: `${problems[0].tenant}: ${problems[0].message}${also}` };
+  if (parkedNote) return { ...base, state: 'WARN', message: parkedNote };
   if (input.pollError) return { ...base, state: 'WARN', message: `Cannot list streams: ${input.pollError}` };
   return { ...base, state: 'OK', message: `Following ${input.tenants.size} tenant stream(s), ${lagEvents} event(s) behind.` };
 }

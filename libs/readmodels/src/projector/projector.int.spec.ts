@@ -194,8 +194,8 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('Projector (follow: %
     expect(await dumpReadModels(db.sql)).toEqual(await uninterrupted());
   });
 
-  it('does not skip a receipt the read model refuses: the tenant stays behind it, others continue', async () => {
-    // Its own database and store: this tenant stays stuck, which the other tests must not see.
+  it('parks a receipt the read model refuses after bounded retries, WARN, and goes on past it; others continue meanwhile', async () => {
+    // Its own database and store: the parked receipt must not show in the other tests' status.
     const isolated = await createTestDatabase();
     const isolatedStore = await openTestEventStore(isolated.sql);
     try {
@@ -203,15 +203,22 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('Projector (follow: %
       const good = new ReceiptStreamBuilder(uniqueNamespace('good'));
       const ok = actions(bad, 1);
       const broken = { ...givenKeyGenerated(bad), timestamp: 'not-a-timestamp' };
-      await appendReceipts(isolatedStore, [...ok, broken, ...actions(bad, 1)]);
-      const p = projector({ store: isolatedStore, sql: isolated.sql, batchSize: ok.length });
+      const later = actions(bad, 1);
+      await appendReceipts(isolatedStore, [...ok, broken, ...later]);
+      const p = projector({ store: isolatedStore, sql: isolated.sql, batchSize: ok.length, parkAfterAttempts: 4 });
       await p.start();
       const { lastSequence } = await appendReceipts(isolatedStore, actions(good, 2));
       expect(await p.waitForPosition(good.tenantId, lastSequence, 20_000)).toBe(true);
-      await eventually(() => p.status().problems.some((x) => x.tenant === bad.tenantId && x.attempts >= 2));
-      expect(p.status().state).toBe('ERROR');
-      expect(p.position(bad.tenantId)).toBe(ok.length);
-      expect(await readCheckpoint(isolated.sql, bad.tenantId)).toBe(ok.length);
+      const head = ok.length + 1 + later.length;
+      expect(await p.waitForPosition(bad.tenantId, head, 20_000)).toBe(true);
+      expect(await readCheckpoint(isolated.sql, bad.tenantId)).toBe(head);
+      const { rows } = await isolated.sql.query<{ receipt_id: string }>('SELECT receipt_id FROM receipts WHERE tenant_id = $1 ORDER BY sequence', [bad.tenantId]);
+      expect(rows.map((r) => r.receipt_id)).toEqual([...ok, ...later].map((r) => r.receiptId));
+      const { rows: parked } = await isolated.sql.query('SELECT tenant_id, sequence, event_id, attempts, status FROM projection_dead_letters');
+      expect(parked).toEqual([{ tenant_id: bad.tenantId, sequence: String(ok.length + 1), event_id: broken.receiptId, attempts: 4, status: 'parked' }]);
+      await eventually(() => p.status().deadLetters === 1);
+      expect(p.status()).toMatchObject({ state: 'WARN', problems: [] });
+      expect(p.status().message).toContain(`1 event(s) parked as dead letters, not in the read models (${bad.tenantId}: 1)`);
       await p.stop();
     } finally {
       await isolatedStore.close();

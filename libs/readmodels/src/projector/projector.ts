@@ -2,7 +2,10 @@ import type { SqlClient } from '@oars/db';
 import { type EventStore, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
 import { loadCheckpoints } from '../checkpoints/checkpoint.store';
+import { countOpenDeadLetters } from '../dead-letters/dead-letters.store';
+import { parkNextEvent } from '../dead-letters/park-event';
 import { StreamGapError } from '../errors';
+import { failureStep } from './failure-step';
 import { PositionWaiters } from './position-waiters';
 import { ProjectorStatus, TenantProgress, summariseStatus } from './projector-status';
 import { projectNextBatch } from './stream-batch';
@@ -34,6 +37,11 @@ export interface ProjectorOptions {
    * subscription per stream feeds the batches (JetStream: far fewer requests per event).
    */
   follow?: 'read' | 'subscribe';
+  /**
+   * How many times an event that fails on its own (see `classifyFailure`) is tried alone, with
+   * backoff, before it is parked as a dead letter and the tenant goes on (default 3).
+   */
+  parkAfterAttempts?: number;
 }
 
 /** Receives each committed batch: its receipts in stream order, and when the commit returned (epoch ms). */
@@ -46,7 +54,9 @@ const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, 
  * hint marks a tenant dirty; the loop reads each dirty tenant from its checkpoint, one batch per
  * tenant per round, and applies each batch atomically with its checkpoint. At start and every
  * `pollIntervalMs` it compares the stream heads with the checkpoints, so a lost hint only delays.
- * A failing tenant is retried with backoff and never holds up the others.
+ * A failing tenant is retried with backoff and never holds up the others. A failing batch is cut
+ * in halves down to the event that fails; an event that fails on its own data is parked as a dead
+ * letter after `parkAfterAttempts` tries, so one bad event never stops a tenant's read side.
  */
 export class Projector {
   private readonly store: EventStore;
@@ -56,6 +66,8 @@ export class Projector {
   private readonly batchSize: number;
   private readonly maxBackoffMs: number;
   private readonly coalesceMs: number;
+  private readonly parkAfterAttempts: number;
+  private deadLetters: ReadonlyMap<string, number> = new Map();
   private readonly tenants = new Map<string, TenantProgress>();
   private readonly dirty = new Set<string>();
   private readonly waiters = new PositionWaiters();
@@ -80,6 +92,7 @@ export class Projector {
     this.batchSize = options.batchSize ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.coalesceMs = options.coalesceMs ?? 0;
+    this.parkAfterAttempts = Math.max(1, options.parkAfterAttempts ?? 3);
     this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: this.store, onEvents: (stream) => this.markDirty(stream) }) : null;
   }
 
@@ -124,7 +137,7 @@ export class Projector {
   }
 
   status(): ProjectorStatus {
-    return summariseStatus({ running: this.running, ready: this.ready, pollError: this.pollError, lastAppliedAt: this.lastAppliedAt, tenants: this.tenants });
+    return summariseStatus({ running: this.running, ready: this.ready, pollError: this.pollError, lastAppliedAt: this.lastAppliedAt, tenants: this.tenants, deadLetters: this.deadLetters });
   }
 
   private markDirty(stream: string): void {
@@ -139,7 +152,7 @@ export class Projector {
   private progress(tenant: string): TenantProgress {
     let p = this.tenants.get(tenant);
     if (!p) {
-      p = { position: 0, head: 0, attempts: 0, retryAt: 0, problem: null };
+      p = { position: 0, head: 0, attempts: 0, retryAt: 0, problem: null, rejections: 0 };
       this.tenants.set(tenant, p);
     }
     return p;
@@ -176,6 +189,8 @@ export class Projector {
         p.head = lastSequence;
         if (p.head > p.position) this.dirty.add(stream);
       }
+      // Retries (the CLI, another instance) resolve dead letters behind this projector's back.
+      this.deadLetters = await countOpenDeadLetters(this.sql);
       this.pollError = null;
     } catch (err) {
       this.pollError = messageOf(err);
@@ -208,10 +223,7 @@ export class Projector {
         return false;
       }
       if (p.problem) this.logger.info({ tenant, position: p.position }, 'projector: tenant recovered');
-      p.attempts = 0;
-      p.retryAt = 0;
-      p.problem = null;
-      p.limit = undefined;
+      recovered(p);
       if (outcome.kind === 'caught_up') return false;
       if (outcome.kind === 'applied') this.applied(outcome.receipts);
       this.advance(tenant, outcome.position);
@@ -220,9 +232,30 @@ export class Projector {
       }
       return true;
     } catch (err) {
-      // Smaller batches next: the receipts before the one that fails still reach the read models.
-      p.limit = Math.max(1, Math.floor((p.limit ?? this.batchSize) / 2));
-      this.fail(tenant, p, 'ERROR', messageOf(err));
+      return this.failed(tenant, p, err);
+    }
+  }
+
+  /** A batch failed: retry it (smaller) later, or park the event that fails (see `failureStep`). */
+  private async failed(tenant: string, p: TenantProgress, err: unknown): Promise<boolean> {
+    const step = failureStep(p, err, this.batchSize, this.parkAfterAttempts, (n) => this.backoff(n));
+    if (step.kind === 'retry') {
+      this.fail(tenant, p, step.level, step.message, step.delayMs ?? undefined);
+      return false;
+    }
+    const next = p.position + 1;
+    try {
+      const outcome = await parkNextEvent(this.store, this.sql, tenant, p.position, step.reason, step.attempts);
+      if (outcome.kind === 'parked') {
+        this.logger.error({ tenant, sequence: next, attempts: step.attempts, err: step.reason }, 'projector: event parked as a dead letter; the tenant goes on');
+        this.deadLetters = await countOpenDeadLetters(this.sql);
+      }
+      recovered(p);
+      this.advance(tenant, outcome.position);
+      this.dirty.add(tenant);
+      return true;
+    } catch (parkErr) {
+      this.fail(tenant, p, 'ERROR', `cannot park event ${next}: ${messageOf(parkErr)} (it failed with: ${step.reason})`);
       return false;
     }
   }
@@ -255,15 +288,28 @@ export class Projector {
     this.waiters.reached(tenant, position);
   }
 
-  private fail(tenant: string, p: TenantProgress, level: 'WARN' | 'ERROR', message: string): void {
+  private backoff(attempts: number): number {
+    return Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(attempts - 1, 20));
+  }
+
+  private fail(tenant: string, p: TenantProgress, level: 'WARN' | 'ERROR', message: string, delayMs?: number): void {
     p.attempts++;
     p.problem = { level, message };
-    const delay = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(p.attempts - 1, 20));
+    const delay = delayMs ?? this.backoff(p.attempts);
     p.retryAt = Date.now() + delay;
     this.dirty.add(tenant);
     const log = level === 'ERROR' ? this.logger.error : this.logger.warn;
     log.call(this.logger, { tenant, position: p.position, attempts: p.attempts, retryInMs: delay, err: message }, 'projector: tenant batch not applied');
   }
+}
+
+/** A step of the tenant worked: no failure is pending any more. */
+function recovered(p: TenantProgress): void {
+  p.attempts = 0;
+  p.retryAt = 0;
+  p.problem = null;
+  p.limit = undefined;
+  p.rejections = 0;
 }
 
 function messageOf(err: unknown): string {

@@ -1,9 +1,9 @@
-import type { SqlClient } from '@oars/db';
+import type { SqlClient, SqlExecutor } from '@oars/db';
 import type { EventStore } from '@oars/eventstore';
 import { READ_MODELS_PROJECTION } from '../checkpoints/checkpoint.store';
-import { StreamGapError } from '../errors';
-import { projectNextBatch } from '../projector/stream-batch';
+import { markRetried, resolveRetried } from '../dead-letters/dead-letters.store';
 import { READ_MODEL_TABLES } from '../read-models.projection';
+import { replayStream } from './replay-stream';
 
 export interface RebuildProgress {
   tenant: string;
@@ -18,6 +18,10 @@ export interface RebuildProgress {
 export interface RebuildSummary {
   tenants: number;
   events: number;
+  /** Events parked as dead letters (they failed again, or for the first time). */
+  parked: number;
+  /** Dead letters this rebuild applied (now `resolved`). */
+  resolved: number;
   durationMs: number;
 }
 
@@ -30,7 +34,9 @@ export interface RebuildOptions {
 /**
  * Rebuilds every read model (READ_MODEL_TABLES) from the event store: empties them and their
  * checkpoints in one transaction, then replays every stream from sequence 1 in checkpointed batches.
- * A projector running meanwhile is safe: both serialise on the checkpoint row and skip what the other applied.
+ * Every open dead letter is tried again on the way: applied, it becomes `resolved`; failing, it is
+ * parked again. A projector running meanwhile is safe: both serialise on the checkpoint row and skip
+ * what the other applied.
  */
 export async function rebuildProjections(store: EventStore, sql: SqlClient, options: RebuildOptions = {}): Promise<RebuildSummary> {
   const started = Date.now();
@@ -38,20 +44,26 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, opti
   await sql.transaction(async (tx) => {
     await tx.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
     await tx.query('DELETE FROM projection_checkpoints WHERE projection = $1', [READ_MODELS_PROJECTION]);
+    await markRetried(tx, null);
   });
   const streams = await store.listStreams();
-  let events = 0;
+  const summary: RebuildSummary = { tenants: streams.length, events: 0, parked: 0, resolved: 0, durationMs: 0 };
   for (const { stream, lastSequence } of streams) {
-    let position = 0;
-    for (;;) {
-      const outcome = await projectNextBatch(store, sql, stream, position, batchSize);
-      if (outcome.kind === 'gap') throw new StreamGapError(stream, position + 1, outcome.found);
-      if (outcome.kind === 'caught_up') break;
-      if (outcome.kind === 'applied') events += outcome.count;
-      position = outcome.position;
-      options.onProgress?.({ tenant: stream, position, head: lastSequence, done: false });
-    }
-    options.onProgress?.({ tenant: stream, position, head: lastSequence, done: true });
+    const onProgress = (position: number) => options.onProgress?.({ tenant: stream, position, head: lastSequence, done: false });
+    const replayed = await replayStream(store, sql, stream, 0, { batchSize, onProgress });
+    summary.events += replayed.events;
+    summary.parked += replayed.parked.length;
+    summary.resolved += (await resolveRetried(sql, stream)).length;
+    options.onProgress?.({ tenant: stream, position: replayed.position, head: lastSequence, done: true });
   }
-  return { tenants: streams.length, events, durationMs: Date.now() - started };
+  return { ...summary, durationMs: Date.now() - started };
+}
+
+/**
+ * Empties one tenant's rows of every read model and its checkpoint, in the caller's transaction, so
+ * a replay of its stream rebuilds them (every READ_MODEL_TABLES table has a `tenant_id` column).
+ */
+export async function resetTenantReadModels(tx: SqlExecutor, tenantId: string): Promise<void> {
+  for (const table of READ_MODEL_TABLES) await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+  await tx.query('DELETE FROM projection_checkpoints WHERE projection = $1 AND stream = $2', [READ_MODELS_PROJECTION, tenantId]);
 }

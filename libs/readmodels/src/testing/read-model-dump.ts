@@ -1,18 +1,28 @@
 import type { SqlExecutor } from '@oars/db';
+import { READ_MODEL_TABLES } from '../read-models.projection';
 
 /** Every read-model row, ordered by key, with values normalised for comparison (tests only). */
 export async function dumpReadModels(sql: SqlExecutor): Promise<Record<string, unknown[]>> {
-  const tables: Record<string, string> = {
+  return dump(sql, {
     receipts: 'SELECT * FROM receipts ORDER BY receipt_id',
     actions: 'SELECT * FROM actions ORDER BY action_id',
     projection_checkpoints: 'SELECT projection, stream, position FROM projection_checkpoints ORDER BY projection, stream',
-  };
-  const dump: Record<string, unknown[]> = {};
+  });
+}
+
+/** `dumpReadModels` over every table of every read model (READ_MODEL_TABLES) and the checkpoints. */
+export async function dumpAllReadModels(sql: SqlExecutor): Promise<Record<string, unknown[]>> {
+  const queries = Object.fromEntries(READ_MODEL_TABLES.map((t) => [t, `SELECT * FROM ${t} ORDER BY (${t}.*)::text`]));
+  return dump(sql, { ...queries, projection_checkpoints: "SELECT projection, stream, position FROM projection_checkpoints WHERE projection = 'read_models' ORDER BY stream" });
+}
+
+async function dump(sql: SqlExecutor, tables: Record<string, string>): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
   for (const [name, query] of Object.entries(tables)) {
     const { rows } = await sql.query<Record<string, unknown>>(query);
-    dump[name] = rows.map((row) =>
+    out[name] = rows.map((row) =>
       Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'bigint' || /sequence|position/.test(k) ? Number(v) : v])),
     );
   }
-  return dump;
+  return out;
 }
