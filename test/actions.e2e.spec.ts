@@ -34,6 +34,10 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('actions end to end over HTT
     expect(ready.status).toBe(200);
     expect(ready.body.components.eventStore.state).toBe('OK');
     expect(ready.body.components.projector.state).toMatch(/OK|WARN/);
+    // Without a token only the states: no messages (tenant ids, database error text).
+    expect(Object.values(ready.body.components).every((c) => Object.keys(c as object).join() === 'state')).toBe(true);
+    const detailed = await http.get('/health/ready', AUDITOR);
+    expect(detailed.body.components.eventStore.message).toEqual(expect.any(String));
   });
 
   it('executes an allowed action with requested, approved and executed receipts', async () => {
