@@ -22,6 +22,7 @@ export function authFailureOf(request: FastifyRequest, status: number, error: { 
     tenantId,
     tokenId: principal?.tokenId ?? null,
     subject: principal?.subject ?? null,
+    source: request.ip ?? null,
     requestId: error.requestId,
   };
 }

@@ -12,6 +12,8 @@ export interface AuthFailure {
   /** The authenticated token, for 403s (null for 401s). */
   tokenId: string | null;
   subject: string | null;
+  /** Where the request came from (the client address), for the per-source bound; never stored. */
+  source?: string | null;
   requestId: string;
 }
 

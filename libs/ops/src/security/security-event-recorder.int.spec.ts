@@ -55,6 +55,15 @@ describe('SecurityEventRecorder on Postgres', () => {
     expect(Number(rows[0]!.total)).toBe(all.items.length);
   });
 
+  it('bounds what one source records for a tenant, so it cannot crowd out the others', () => {
+    const recorder = new SecurityEventRecorder({ sql: db.sql, perTenantPerMinute: 60, perSourcePerMinute: 5 });
+    const t0 = Date.now();
+    const flood = Array.from({ length: 20 }, (_, i) => recorder.recordAuthFailure({ ...failure(known), source: '203.0.113.9' }, t0 + i));
+    expect(flood.filter((o) => o === 'queued')).toHaveLength(5);
+    expect(flood.filter((o) => o === 'rate_limited')).toHaveLength(15);
+    expect(recorder.recordAuthFailure({ ...failure(known), source: '198.51.100.7' }, t0 + 30)).toBe('queued');
+  });
+
   it('keeps at most maxPending failures waiting', () => {
     const recorder = new SecurityEventRecorder({ sql: db.sql, maxPending: 2 });
     const tenants = [1, 2, 3].map((i) => `${known}_${i}`);

@@ -12,6 +12,11 @@ export interface SecurityEventRecorderOptions {
   /** Events per tenant per minute; more are summarised in one `auth.failures_suppressed` event (default 60). */
   perTenantPerMinute?: number;
   /**
+   * Events per tenant per minute from one source (client address) (default 10): one source cannot
+   * fill a tenant's budget and hide the failures others cause; the rest count as suppressed.
+   */
+  perSourcePerMinute?: number;
+  /**
    * Whether a tenant without projected receipts exists (has a stream), e.g. one whose first receipts
    * the projector has not applied yet. At most `MAX_LOOKUPS_PER_FLUSH` lookups per flush; answers are cached.
    */
@@ -26,6 +31,7 @@ interface Window {
   startedAt: number;
   count: number;
   suppressed: number;
+  bySource: Map<string, number>;
 }
 
 /**
@@ -48,12 +54,14 @@ export class SecurityEventRecorder {
   private flushing: Promise<number> | null = null;
   private readonly maxPending: number;
   private readonly perMinute: number;
+  private readonly perSource: number;
   /** Outcomes so far (this process): recorded = rows written. */
   readonly stats = { recorded: 0, noTenant: 0, rateLimited: 0, bufferFull: 0, unknownTenant: 0, flushErrors: 0 };
 
   constructor(private readonly options: SecurityEventRecorderOptions) {
     this.maxPending = options.maxPending ?? 1000;
     this.perMinute = options.perTenantPerMinute ?? 60;
+    this.perSource = options.perSourcePerMinute ?? 10;
   }
 
   recordAuthFailure(f: AuthFailure, now = Date.now()): AuthFailureOutcome {
@@ -62,7 +70,9 @@ export class SecurityEventRecorder {
       return 'no_tenant';
     }
     const w = this.window(f.tenantId, now);
-    if (w.count >= this.perMinute) {
+    const source = f.source ?? 'unknown';
+    const fromSource = w.bySource.get(source) ?? 0;
+    if (w.count >= this.perMinute || fromSource >= this.perSource) {
       w.suppressed++;
       this.stats.rateLimited++;
       return 'rate_limited';
@@ -72,6 +82,7 @@ export class SecurityEventRecorder {
       return 'buffer_full';
     }
     w.count++;
+    if (w.bySource.size < 1000 || w.bySource.has(source)) w.bySource.set(source, fromSource + 1);
     this.pending.push({
       id: `evt_${randomUUID().replace(/-/g, '')}`,
       tenantId: f.tenantId,
@@ -175,7 +186,7 @@ export class SecurityEventRecorder {
     }
     if (!w) {
       if (this.windows.size >= 10_000) for (const [t, old] of this.windows) this.closeWindow(t, old, now);
-      w = { startedAt: now, count: 0, suppressed: 0 };
+      w = { startedAt: now, count: 0, suppressed: 0, bySource: new Map() };
       this.windows.set(tenantId, w);
     }
     return w;
