@@ -83,9 +83,17 @@ export function verifyTotp(secret: Uint8Array, code: string, nowMs: number, last
   return { ok: false, reason: replayed ? 'replayed' : 'invalid' };
 }
 
-/** The `otpauth://` URI authenticator apps import (Key Uri Format). */
+/** Lone surrogates replaced by U+FFFD (String.prototype.toWellFormed, Node 20). */
+function wellFormed(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
+}
+
+/**
+ * The `otpauth://` URI authenticator apps import (Key Uri Format). A lone surrogate (which
+ * `encodeURIComponent` refuses with a URIError) becomes U+FFFD: the URI is always built.
+ */
 export function otpauthUri(issuer: string, account: string, secretBase32: string): string {
-  const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
+  const label = `${encodeURIComponent(wellFormed(issuer))}:${encodeURIComponent(wellFormed(account))}`;
   const params = new URLSearchParams({ secret: secretBase32, issuer, algorithm: 'SHA1', digits: String(TOTP_DIGITS), period: String(TOTP_PERIOD_SECONDS) });
   return `otpauth://totp/${label}?${params.toString()}`;
 }

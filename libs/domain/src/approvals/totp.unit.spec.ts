@@ -46,6 +46,10 @@ describe('TOTP (RFC 6238, SHA-1)', () => {
     expect(verifyTotp(RFC6238_SEED, code, now, step - 1)).toEqual({ ok: true, timeStep: step });
   });
 
+  it('builds the otpauth URI even for a subject with a lone surrogate', () => {
+    expect(otpauthUri('OARS', 'bad\uD800', 'MZXW6YTBOI')).toBe('otpauth://totp/OARS:bad%EF%BF%BD?secret=MZXW6YTBOI&issuer=OARS&algorithm=SHA1&digits=6&period=30');
+  });
+
   it('builds the otpauth URI authenticator apps import', () => {
     expect(otpauthUri('OARS', 'alice@example.com', 'MZXW6YTBOI')).toBe(
       'otpauth://totp/OARS:alice%40example.com?secret=MZXW6YTBOI&issuer=OARS&algorithm=SHA1&digits=6&period=30',
