@@ -11,6 +11,10 @@ Commands:
   verify <file> --keys <keys.json>   verify receipts or an exported stream offline
   projections rebuild                replay every stream into fresh read models
   projections status                 show projection checkpoints and lag
+  projections dead-letters [--tenant t] [--sequence n] [--all]
+                                     list the events the projector parked, with their reasons
+  projections retry-dead-letters [--tenant t] [--sequence n]
+                                     replay their tenants: resolved, or parked with the new reason
 
 Configuration comes from the same environment variables as the server (see README).`;
 

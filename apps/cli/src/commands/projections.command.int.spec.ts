@@ -1,6 +1,6 @@
 import type { EventStore } from '@oars/eventstore';
 import { EmbeddedEventStore } from '@oars/eventstore';
-import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '@oars/readmodels';
+import { Projector, ReceiptStreamBuilder, appendReceipts, getAction, givenActionLifecycle, givenKeyGenerated, rebuildProjections } from '@oars/readmodels';
 import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing';
 import type { CliIo } from '../cli-io';
 import { makeProjectionsCommand } from './projections.command';
@@ -98,5 +98,95 @@ describe('oars projections rebuild on a long stream', () => {
     expect(await command(['rebuild'], { out: (l) => outLines.push(l), err: (l) => errLines.push(l) })).toBe(0);
     expect(errLines).toEqual([`${s.tenantId}: 10000/10002 events`, `${s.tenantId}: 10002/10002 events (done)`]);
     expect(outLines).toEqual([expect.stringMatching(/^rebuilt read models: 1 tenant\(s\), 10002 event\(s\) in \d+ ms$/)]);
+  });
+});
+
+describe('oars projections dead-letters and retry-dead-letters', () => {
+  let db: TestDatabase;
+  let baseline: TestDatabase;
+  let store: EventStore;
+  const s = new ReceiptStreamBuilder(uniqueNamespace('dl'));
+  const other = new ReceiptStreamBuilder(uniqueNamespace('dlo'));
+  const before = givenActionLifecycle(s, 'allow');
+  const refused = givenActionLifecycle(s, 'allow');
+  const after = givenActionLifecycle(s, 'deny');
+  const refusedAt = before.length + 1;
+  const run = (argv: string[]) => {
+    const io = { outLines: [] as string[], errLines: [] as string[], out: (l: string) => io.outLines.push(l), err: (l: string) => io.errLines.push(l) };
+    const command = makeProjectionsCommand(async () => ({ store, sql: db.sql, close: async () => undefined }));
+    return command(argv, io).then((code) => ({ code, ...io }));
+  };
+  const tenantRows = async (sql: TestDatabase['sql'], tenant: string) => ({
+    actions: (await sql.query('SELECT record FROM actions WHERE tenant_id = $1 ORDER BY action_id', [tenant])).rows,
+    counters: (await sql.query('SELECT * FROM tenant_counters WHERE tenant_id = $1', [tenant])).rows,
+    receipts: (await sql.query('SELECT sequence FROM receipts WHERE tenant_id = $1 ORDER BY sequence', [tenant])).rows.length,
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    baseline = await createTestDatabase();
+    store = new EmbeddedEventStore(db.sql);
+    // A projection "bug": the actions read model refuses one action with a data error (SQLSTATE 22023).
+    const refusedId = refused[0]!.actionId as string;
+    await db.sql.query(`CREATE FUNCTION refuse_action() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.action_id = '${refusedId}' THEN RAISE EXCEPTION 'refused by a projection bug' USING ERRCODE = '22023'; END IF; RETURN NEW; END $$`);
+    await db.sql.query('CREATE TRIGGER refuse_action BEFORE INSERT OR UPDATE ON actions FOR EACH ROW EXECUTE FUNCTION refuse_action()');
+    await appendReceipts(store, [...before, ...refused, ...after]);
+    const malformedAt = givenKeyGenerated(other);
+    await store.append(other.tenantId, [{ id: malformedAt.receiptId, type: 'key.generated', subject: 'key.k1', data: { nonsense: true } }], { expectedVersion: 0 });
+    await appendReceipts(store, givenActionLifecycle(other, 'allow'));
+    const projector = new Projector({ store, sql: db.sql, pollIntervalMs: 20, parkAfterAttempts: 2 });
+    await projector.start();
+    try {
+      for (const t of [s.tenantId, other.tenantId]) expect(await projector.waitForPosition(t, (await store.head(t)).sequence, 20_000)).toBe(true);
+    } finally {
+      await projector.stop();
+    }
+  });
+  afterAll(async () => {
+    await store.close();
+    await baseline.drop();
+    await db.drop();
+  });
+
+  it('lists the parked events with their reasons, for every tenant or one', async () => {
+    const all = await run(['projections', 'dead-letters']);
+    expect(all.code).toBe(0);
+    expect(all.outLines).toEqual([
+      expect.stringMatching(new RegExp(`^${s.tenantId}#${refusedAt}\\tparked\\taction\\.requested\\t${refused[0]!.receiptId}\\tattempts 2\\tfirst \\S+\\tlast \\S+\\trefused by a projection bug \\(SQLSTATE 22023\\)$`)),
+      expect.stringMatching(new RegExp(`^${other.tenantId}#1\\tparked\\tkey\\.generated\\t.*not a valid receipt: receiptId and type are required$`)),
+      '2 dead letter(s) not resolved',
+    ]);
+    const one = await run(['dead-letters', '--tenant', other.tenantId]);
+    expect(one.outLines).toHaveLength(2);
+    expect(one.outLines[1]).toBe('1 dead letter(s) not resolved');
+    expect((await run(['dead-letters', '--sequence', 'x'])).code).toBe(2);
+    expect((await run(['retry-dead-letters', '--all'])).errLines[0]).toBe('projections retry-dead-letters: unknown option --all');
+  });
+
+  it('retry keeps a dead letter parked with its new error while it still fails, and resolves it once the cause is gone', async () => {
+    const failing = await run(['retry-dead-letters', '--tenant', s.tenantId]);
+    expect(failing.code).toBe(1);
+    expect(failing.outLines).toEqual([
+      expect.stringMatching(new RegExp(`^${s.tenantId}#${refusedAt}\\tstill parked\\tattempts 3\\trefused by a projection bug`)),
+      `retried 1 tenant(s): 0 dead letter(s) resolved, 1 still parked`,
+    ]);
+    expect(failing.errLines).toEqual([`${s.tenantId}: replayed ${(await store.head(s.tenantId)).sequence - 1} event(s) (done)`]);
+
+    await db.sql.query('DROP TRIGGER refuse_action ON actions');
+    const fixed = await run(['retry-dead-letters', '--tenant', s.tenantId, '--sequence', String(refusedAt)]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.outLines).toEqual([`${s.tenantId}#${refusedAt}\tresolved`, 'retried 1 tenant(s): 1 dead letter(s) resolved, 0 still parked']);
+    const view = await getAction(db.sql, [s.tenantId], refused[0]!.actionId as string);
+    expect(view?.action.state).toBe('executed');
+    expect(view?.receipts.map((r) => r.receiptId)).toEqual(refused.map((r) => r.receiptId));
+
+    // The tenant's rows are those of an uninterrupted projection; the other tenant's dead letter is untouched.
+    await rebuildProjections(store, baseline.sql);
+    expect(await tenantRows(db.sql, s.tenantId)).toEqual(await tenantRows(baseline.sql, s.tenantId));
+    const open = await run(['dead-letters']);
+    expect(open.outLines).toEqual([expect.stringMatching(new RegExp(`^${other.tenantId}#1\\tparked\\t`)), '1 dead letter(s) not resolved']);
+    const every = await run(['dead-letters', '--all', '--tenant', s.tenantId]);
+    expect(every.outLines).toEqual([expect.stringMatching(new RegExp(`^${s.tenantId}#${refusedAt}\\tresolved\\t.*\\tattempts 3\\t`)), '1 dead letter(s)']);
   });
 });

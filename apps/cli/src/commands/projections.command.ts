@@ -2,23 +2,41 @@ import type { SqlClient } from '@oars/db';
 import type { EventStore } from '@oars/eventstore';
 import { readProjectionStatus, rebuildProjections } from '@oars/readmodels';
 import type { CliCommand, CliIo } from '../cli-io';
+import { listDeadLettersCommand, parseDeadLetterArgs, retryDeadLettersCommand } from './dead-letters.command';
 
 /** Opens the configured event store and read-model database for one command run. */
 export type OpenProjectionsBackends = () => Promise<{ store: EventStore; sql: SqlClient; close(): Promise<void> }>;
 
-const USAGE = 'usage: oars projections rebuild | oars projections status';
+const USAGE = [
+  'usage: oars projections rebuild | oars projections status',
+  '       oars projections dead-letters [--tenant t] [--sequence n] [--all]',
+  '       oars projections retry-dead-letters [--tenant t] [--sequence n]',
+].join('\n');
+/** Each subcommand and the options it takes. */
+const OPTIONS = new Map<string, ReadonlySet<string>>([
+  ['rebuild', new Set()],
+  ['status', new Set()],
+  ['dead-letters', new Set(['--tenant', '--sequence', '--all'])],
+  ['retry-dead-letters', new Set(['--tenant', '--sequence'])],
+]);
 const PROGRESS_EVERY = 10_000;
 
 /**
  * `oars projections rebuild`: empties the read models and replays every tenant stream (progress on
  * stderr per tenant every 10k events, summary on stdout).
  * `oars projections status`: each tenant's checkpoint against its stream head, and the total lag.
+ * `oars projections dead-letters`: the events the projector parked (not resolved; `--all`: every one).
+ * `oars projections retry-dead-letters`: replays the tenants of those events; each is resolved or
+ * stays parked with its new reason.
  */
 export function makeProjectionsCommand(open: OpenProjectionsBackends): CliCommand {
   return async (argv, io) => {
     const args = argv[0] === 'projections' ? argv.slice(1) : argv;
     const sub = args[0];
-    if (sub !== 'rebuild' && sub !== 'status') {
+    const options = sub === undefined ? undefined : OPTIONS.get(sub);
+    const parsed = options ? parseDeadLetterArgs(args.slice(1), options) : 'unknown subcommand';
+    if (!sub || typeof parsed === 'string') {
+      if (sub && options) io.err(`projections ${sub}: ${parsed}`);
       io.err(USAGE);
       return 2;
     }
@@ -30,7 +48,11 @@ export function makeProjectionsCommand(open: OpenProjectionsBackends): CliComman
       return 1;
     }
     try {
-      return sub === 'rebuild' ? await rebuild(backends.store, backends.sql, io) : await status(backends.store, backends.sql, io);
+      const { store, sql } = backends;
+      if (sub === 'rebuild') return await rebuild(store, sql, io);
+      if (sub === 'status') return await status(store, sql, io);
+      if (sub === 'dead-letters') return await listDeadLettersCommand(sql, parsed, io);
+      return await retryDeadLettersCommand(store, sql, parsed, io);
     } catch (err) {
       io.err(`projections ${sub} failed: ${messageOf(err)}`);
       return 1;
@@ -52,6 +74,7 @@ async function rebuild(store: EventStore, sql: SqlClient, io: CliIo): Promise<nu
     },
   });
   io.out(`rebuilt read models: ${summary.tenants} tenant(s), ${summary.events} event(s) in ${summary.durationMs} ms`);
+  if (summary.parked > 0 || summary.resolved > 0) io.out(`dead letters: ${summary.parked} parked, ${summary.resolved} resolved (oars projections dead-letters)`);
   return 0;
 }
 
