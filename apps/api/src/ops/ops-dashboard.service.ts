@@ -3,7 +3,6 @@ import { OarsMetrics, type TenantIntegrityStatus, loadIntegrityRecord } from '@o
 import { PostgresSqlClient } from '@oars/db';
 import { ALERT_SEVERITIES, emptyCounters, listDecisionMinutes, readTenantOpsSnapshot } from '@oars/readmodels';
 import type { Runtime } from '@oars/runtime';
-import { notFound } from '../http/api-error';
 import { RUNTIME } from '../runtime.token';
 import type { BackupsSection, OpsDashboard, SiemSection } from './ops-dashboard.types';
 
@@ -54,7 +53,7 @@ export class OpsDashboardService {
       ops.checkPolicyCache(tenantId),
       this.metrics.httpInFlight.get(),
     ]);
-    if (!snapshot.counters && head.sequence === 0) throw notFound('Tenant');
+    // A tenant the caller may see but with nothing recorded yet has a dashboard of zeros (as in v1).
     const c = snapshot.counters ?? emptyCounters(tenantId);
     const integrity = tenantIntegrity ?? (await this.integrityFromDatabase(tenantId, head.sequence));
     const sample = ops.sampler.last();

@@ -20,7 +20,7 @@ export class OpsController {
     private readonly dashboards: OpsDashboardService,
   ) {}
 
-  /** 400 bad tenantId; 403 tenant_forbidden (counted as an auth failure) for a tenant not in the token; 404 for a tenant with no stream. */
+  /** 400 bad tenantId; 403 tenant_forbidden (counted as an auth failure) for a tenant not in the token; zeros for a tenant with nothing recorded yet. */
   @Get('dashboard')
   @RequireScope('alerts:read')
   async dashboard(@Query(createValidationPipe()) query: TenantQuery, @Caller() caller: Principal): Promise<OpsDashboard> {
