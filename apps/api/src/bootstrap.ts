@@ -11,6 +11,7 @@ import { TokenRegistry } from './auth/token-registry';
 import { RateLimiter } from './http/rate-limiter';
 import { requestIdOf } from './http/request-id';
 import { findInputProblem } from './http/hostile-input';
+import { quietStartupLogger } from './http/quiet-startup-logger';
 
 /** Builds the HTTP application over a runtime (used by `main.ts` and by the e2e tests). */
 export async function createApp(runtime: Runtime, options: { logger?: boolean; log?: PinoInstance } = {}): Promise<NestFastifyApplication> {
@@ -29,7 +30,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
     bodyParser: false, // the JSON parser below (Nest would register its own at init)
     logger: options.logger === false ? false : undefined,
   });
-  if (options.logger !== false) app.useLogger(app.get(Logger));
+  if (options.logger !== false) app.useLogger(quietStartupLogger(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
   // An empty body with `content-type: application/json` (clients that always send the header on
   // POST) means "no body", as for routes that take none; anything else must be valid JSON.
