@@ -1,4 +1,5 @@
 import { PostgresSqlClient } from '@oars/db';
+import { countOpenDeadLetters } from '@oars/readmodels';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OpsRuntime } from './ops-runtime';
 import type { AuthFailure } from './security/auth-failure';
@@ -181,10 +182,13 @@ export class OarsMetrics {
   }
 }
 
-/** Gauges read at scrape time from memory (the sampler, the verifier, the pool, the SLO tracker): no I/O. */
+/**
+ * Gauges read at scrape time, from memory (the sampler, the verifier, the pool, the SLO tracker) but
+ * for the dead letters, one indexed count in the database.
+ */
 function registerOpsGauges(registry: Registry, ops: OpsRuntime): void {
-  const gauge = (name: string, help: string, read: (g: Gauge<string>) => void, labelNames: string[] = []) =>
-    new Gauge({ name, help, labelNames, registers: [registry], collect() { read(this); } });
+  const gauge = (name: string, help: string, read: (g: Gauge<string>) => void | Promise<void>, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect() { return read(this); } });
   gauge('oars_projector_lag_seconds', 'Age of the oldest event not yet in the read models (0 when caught up; sampled every 5 s).', (g) => {
     const s = ops.sampler.last();
     if (s) g.set(s.projector.lagSeconds);
@@ -213,6 +217,10 @@ function registerOpsGauges(registry: Registry, ops: OpsRuntime): void {
   gauge('oars_integrity_violations_recorded', 'Integrity violations recorded in the streams, all tenants (read models, sampled every 5 s; works wherever the verifier runs).', (g) => {
     const s = ops.sampler.last();
     if (s) g.set(s.readModels.integrityViolations);
+  });
+  gauge('oars_projector_dead_letters', 'Events the projector parked as dead letters and nobody resolved yet, all tenants (counted in the database at scrape time; unchanged while it cannot be read).', async (g) => {
+    const open = await countOpenDeadLetters(ops.sql).catch(() => null);
+    if (open) g.set([...open.values()].reduce((a, b) => a + b, 0));
   });
   gauge('oars_policy_cache_drift_tenants', "Tenants whose published policy in this process's writer disagrees with the stream.", (g) => {
     const s = ops.sampler.last();

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type TenantIntegrityStatus } from '@oars/ops';
+import { listDeadLetters } from '@oars/readmodels';
 import type { Runtime } from '@oars/runtime';
 import { Caller, RequireScope, assertTenantAccess } from '../auth/auth.guard';
 import type { Principal } from '../auth/token-registry';
@@ -9,6 +10,8 @@ import { RUNTIME } from '../runtime.token';
 import { OpsDashboardService } from './ops-dashboard.service';
 import type { OpsDashboard } from './ops-dashboard.types';
 import { OptionalTenantQuery, TenantQuery } from './ops-queries.dto';
+
+const DEAD_LETTERS_SHOWN = 100;
 
 /** The ops dashboard (OARS v1 §1.3 #38, operators allowed), the SLO report and the integrity verifier's status. */
 @ApiTags('ops')
@@ -44,7 +47,10 @@ export class OpsController {
     };
   }
 
-  /** Where the integrity verifier stands per stream (the caller's tenants, or one of them). */
+  /**
+   * Where the integrity verifier stands per stream (the caller's tenants, or one of them), and the
+   * events the projector parked as dead letters there (not in the read models; `oars projections dead-letters`).
+   */
   @Get('integrity')
   @RequireScope('alerts:read')
   async integrity(@Query(createValidationPipe()) query: OptionalTenantQuery, @Caller() caller: Principal) {
@@ -54,9 +60,11 @@ export class OpsController {
     const items: TenantIntegrityStatus[] = integrity
       ? await Promise.all(tenants.map((t) => integrity.tenantStatus(t)))
       : await Promise.all(tenants.map((t) => this.dashboards.integrityOf(t)));
+    const deadLetters = await listDeadLetters(this.runtime.sql, { tenantIds: tenants, limit: DEAD_LETTERS_SHOWN + 1 });
     return {
       verifier: integrity?.status() ?? { state: 'NOT_RUNNING_HERE', message: 'The integrity verifier runs in the process that runs the projector.' },
       items,
+      projections: { deadLetters: { items: deadLetters.slice(0, DEAD_LETTERS_SHOWN), more: deadLetters.length > DEAD_LETTERS_SHOWN } },
     };
   }
 }
