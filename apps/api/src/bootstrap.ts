@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import { TokenRegistry } from './auth/token-registry';
 import { RateLimiter } from './http/rate-limiter';
 import { requestIdOf } from './http/request-id';
-import { findInputProblem } from './http/hostile-input';
+import { installInputGuard } from './http/input-guard';
 import { quietStartupLogger } from './http/quiet-startup-logger';
 
 /** Builds the HTTP application over a runtime (used by `main.ts` and by the e2e tests). */
@@ -85,19 +85,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
       }
     });
   }
-  // Every string of every route, checked once before validation and transformation (hostile-input.ts).
-  fastify.addHook('preValidation', async (request, reply) => {
-    const reject = (status: number, code: string, message: string) => {
-      metrics.errors.inc({ status: '4xx', code });
-      return reply.status(status).header('content-type', 'application/json; charset=utf-8').send({ error: { code, message, requestId: String(request.id) } });
-    };
-    const encoding = request.headers['content-encoding'];
-    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-      return reject(415, 'unsupported_media_type', `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the JSON body uncompressed.`);
-    }
-    const problem = findInputProblem(request.params, '') ?? findInputProblem(request.query, '') ?? findInputProblem(request.body, '');
-    if (problem) return reject(400, 'validation_error', `Invalid request: ${problem.message}.`);
-  });
+  installInputGuard(fastify); // every string of every route, checked once (hostile-input.ts)
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
