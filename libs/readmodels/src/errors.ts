@@ -16,7 +16,7 @@ export class InvalidQueryError extends Error {
   }
 }
 
-/** An event whose data is not a receipt of its stream position; the projector stops on it (never skips). */
+/** An event whose data is not a receipt of its stream position: deterministic, so the projector parks it as a dead letter. */
 export class InvalidReceiptError extends Error {
   readonly code = 'invalid_receipt';
   constructor(readonly stream: string, readonly sequence: number, reason: string) {
