@@ -10,6 +10,8 @@ import { AppModule } from './app.module';
 import { TokenRegistry } from './auth/token-registry';
 import { RateLimiter } from './http/rate-limiter';
 import { requestIdOf } from './http/request-id';
+import { errorBody } from './http/error-envelope.filter';
+import { frameworkErrorsHandler } from './http/framework-errors';
 import { installInputGuard } from './http/input-guard';
 import { quietStartupLogger } from './http/quiet-startup-logger';
 
@@ -18,12 +20,17 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
   const { config } = runtime;
   const log = options.log ?? pino({ level: options.logger === false ? 'silent' : config.logLevel, base: { service: 'oars-api' } });
   const tokens = TokenRegistry.fromConfig(config.apiTokensJson, config.devTokensEnabled);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: requestIdOf, trustProxy: false });
   const metrics = new OarsMetrics({
     appendQueueDepth: () => runtime.writer.queueDepth(),
     projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
     ...(runtime.projector ? { appliedBatches: runtime.projector.onApplied.bind(runtime.projector) } : {}),
     ops: runtime.ops, // ops (issue 4): decisions, SLOs, security events, integrity, saturation gauges
+  });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestIdOf,
+    trustProxy: false,
+    frameworkErrors: frameworkErrorsHandler((status, code) => metrics.errors.inc({ status: `${Math.floor(status / 100)}xx`, code })),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, tokens, metrics, log }), adapter, {
     bufferLogs: true,
@@ -81,7 +88,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
           .status(429)
           .header('retry-after', decision.retryAfterSeconds)
           .header('content-type', 'application/json; charset=utf-8')
-          .send({ error: { code: 'rate_limit_exceeded', message: 'Too many requests. Try again later.', requestId: String(request.id) } });
+          .send(errorBody('rate_limit_exceeded', 'Too many requests. Try again later.', String(request.id)));
       }
     });
   }

@@ -28,6 +28,11 @@ export interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: unknown };
 }
 
+/** The body of every error answer. */
+export function errorBody(code: string, message: string, requestId: string, details?: unknown): ErrorBody {
+  return { error: { code, message, requestId, ...(details !== undefined ? { details } : {}) } };
+}
+
 /** Maps every error to the envelope `{ error: { code, message, requestId } }`; never leaks internals. */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
@@ -49,10 +54,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 
   toEnvelope(exception: unknown, request: FastifyRequest): { status: number; body: ErrorBody } {
     const requestId = String(request.id);
-    const make = (status: number, code: string, message: string, details?: unknown) => ({
-      status,
-      body: { error: { code, message, requestId, ...(details !== undefined ? { details } : {}) } },
-    });
+    const make = (status: number, code: string, message: string, details?: unknown) => ({ status, body: errorBody(code, message, requestId, details) });
     if (exception instanceof ApiError) return make(exception.status, exception.code, exception.message, exception.details);
     const e = exception as { code?: unknown; statusCode?: unknown; message?: string };
     if (typeof e?.code === 'string' && FASTIFY_ERRORS[e.code]) {

@@ -13,7 +13,8 @@
  *   verify): any string and any member name, of any length within the body limit, except NUL
  *   (jsonb cannot store it); other controls are data there (a shell command, a terminal capture).
  * Everywhere: well-formed Unicode (no lone surrogate, high or low), JSON nested at most `MAX_DEPTH`
- * levels (class-transformer recurses per level), no `__proto__`, `constructor` or `prototype` member.
+ * levels (class-transformer recurses per level), no `__proto__`, `constructor` or `prototype` member,
+ * and finite numbers (`1e400` parses to Infinity, which canonical JSON cannot hash).
  * A whitespace-only value is refused only when it is not empty: emptiness is each DTO's call.
  */
 export const MAX_DEPTH = 64;
@@ -63,11 +64,12 @@ function kindOf(member: string, parent: Kind, depth: number): Kind {
 
 function walk(value: unknown, field: string, depth: number, kind: Kind, member: string): InputProblem | null {
   if (typeof value === 'string') return stringProblem(value, field || 'body', kind, member);
+  if (typeof value === 'number' && !Number.isFinite(value)) return { field: field || 'body', message: `${field || 'body'} is a number out of range (JSON cannot carry Infinity)` };
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_DEPTH) return { field: field || 'body', message: `${field || 'body'} is nested more than ${MAX_DEPTH} levels deep` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const problem = walk(value[i], `${field}[${i}]`, depth + 1, kind, member);
+      const problem = walk(value[i], `${field || 'body'}[${i}]`, depth + 1, kind, member);
       if (problem) return problem;
     }
     return null;

@@ -33,6 +33,8 @@ describe('findInputProblem', () => {
     ['a lone surrogate in a query value', { toolId: '\uD83D' }, 'toolId'],
     ['a policy rule description with NUL', { rules: [{ id: 'r', description: 'x\u0000' }] }, 'rules[0].description'],
     ['a receipt to verify with NUL', { receipt: { actor: { agentId: '\u0000' } } }, 'receipt.actor.agentId'],
+    ['a number that overflowed to Infinity', JSON.parse('{"input":{"n":[1,1e400]}}'), 'input.n[1]'],
+    ['a number that overflowed to -Infinity', JSON.parse('{"priority":-1e400}'), 'priority'],
   ])('refuses %s, naming the field', (_what, value, field) => {
     const problem = findInputProblem(value);
     expect(problem).toEqual({ field, message: expect.stringContaining(field) });
