@@ -64,6 +64,21 @@ describe('SecurityEventRecorder on Postgres', () => {
     expect(recorder.recordAuthFailure({ ...failure(known), source: '198.51.100.7' }, t0 + 30)).toBe('queued');
   });
 
+  it('stores a flooding source\'s excess as one summary row, not as rows', async () => {
+    const flooded = uniqueNamespace('flooded');
+    await db.sql.query('INSERT INTO tenant_counters (tenant_id) VALUES ($1)', [flooded]);
+    const recorder = new SecurityEventRecorder({ sql: db.sql, perTenantPerMinute: 60, perSourcePerMinute: 4 });
+    const t0 = Date.now();
+    for (let i = 0; i < 500; i++) recorder.recordAuthFailure({ ...failure(flooded, 'unauthorized'), source: '203.0.113.9' }, t0 + i);
+    expect(await recorder.flush()).toBe(4);
+    recorder.recordAuthFailure({ ...failure(flooded, 'unauthorized'), source: '198.51.100.7' }, t0 + 61_000); // the next minute
+    await recorder.flush();
+    const rows = (await listSecurityEvents(db.sql, { tenantId: flooded, limit: 100 })).items;
+    expect(rows.map((e) => e.eventType).sort()).toEqual([...Array(5).fill('auth.unauthorized'), 'auth.failures_suppressed'].sort());
+    expect(rows.find((e) => e.eventType === 'auth.failures_suppressed')!.payload).toMatchObject({ count: 496, limitPerMinute: 60, limitPerSourcePerMinute: 4 });
+    expect(recorder.stats).toMatchObject({ recorded: 6, rateLimited: 496 });
+  });
+
   it('keeps at most maxPending failures waiting', () => {
     const recorder = new SecurityEventRecorder({ sql: db.sql, maxPending: 2 });
     const tenants = [1, 2, 3].map((i) => `${known}_${i}`);

@@ -38,8 +38,10 @@ interface Window {
  * Records authentication and authorization failures as security events of the tenant the request
  * named. They are NOT receipts: an unauthenticated caller must not be able to grow a tenant's signed
  * chain. They go straight to `security_events` through a bounded, rate-limited in-memory buffer
- * written in batches: at most `perTenantPerMinute` events per tenant per minute (the rest are
- * summarised), at most `maxPending` waiting, and only for tenants that exist (projected receipts or a
+ * written in batches: at most `perTenantPerMinute` events per tenant per minute, and of those at
+ * most `perSourcePerMinute` from one client address (the rest are counted in `stats`, in the
+ * `oars_auth_failure_security_events_total{outcome="rate_limited"}` counter, and in one
+ * `auth.failures_suppressed` summary row per tenant and minute), at most `maxPending` waiting, and only for tenants that exist (projected receipts or a
  * stream), so a caller inventing tenant ids cannot fill the table. The buffer is per process and a
  * crash loses at most one interval of failures (the Prometheus counter still has them).
  */
@@ -174,7 +176,7 @@ export class SecurityEventRecorder {
       source: 'auth',
       eventType: 'auth.failures_suppressed',
       occurredAt: new Date(now).toISOString(),
-      payload: { count: w.suppressed, windowStartedAt: new Date(w.startedAt).toISOString(), limitPerMinute: this.perMinute },
+      payload: { count: w.suppressed, windowStartedAt: new Date(w.startedAt).toISOString(), limitPerMinute: this.perMinute, limitPerSourcePerMinute: this.perSource },
     });
   }
 
