@@ -264,6 +264,34 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('hostile input on every rout
     };
   }
 
+  it('refuses the reported inputs with a 400 naming the field, and appends nothing', async () => {
+    expect((await http.post('/v1/actions', actionBody(), ADMIN)).status).toBe(202);
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const cases: Array<[string, string, string | undefined, string]> = [
+      ['POST', '/v1/actions', JSON.stringify(actionBody({ agentId: 'agent\u0000x' })), 'agentId'],
+      ['POST', '/v1/actions', JSON.stringify(actionBody({ resource: { toolId: 'jira\u0000', operation: 'create_ticket', target: 't' } })), 'resource.toolId'],
+      ['POST', '/v1/actions', JSON.stringify(actionBody({ resource: { toolId: 'jira', operation: '\u0000', target: 't' } })), 'resource.operation'],
+      ['POST', '/v1/actions', JSON.stringify(actionBody({ userContext: { userId: 'admin_user\u0000' } })), 'userContext.userId'],
+      ['POST', '/v1/actions', JSON.stringify(actionBody({ agentId: '   ' })), 'agentId'],
+      ['POST', '/v1/actions', JSON.stringify(actionBody({ input: { note: 'a\u0000b' } })), 'input.note'],
+      ['POST', '/v1/actions', '{"tenantId":"tenant_alpha","agentId":"a","__proto__":{"admin":true},"resource":{"toolId":"jira","operation":"o","target":"t"},"input":{}}', '__proto__'],
+      ['POST', '/v1/policies', JSON.stringify({ tenantId: TENANT, version: 'v1\u0000', rules: [{ id: 'a', description: 'a', priority: 1, match: {}, decision: 'allow' }] }), 'version'],
+      ['POST', `/v1/admin/tenants/${TENANT}/step-up/enrollments`, '{"subject":"carol\\ud800"}', 'subject'],
+      ['GET', `/v1/receipts?tenantId=${TENANT}&toolId=%00`, undefined, 'toolId'],
+      ['GET', `/v1/approvals?tenantId=${TENANT}&approverId=%00`, undefined, 'approverId'],
+      ...['/v1/actions', '/v1/policies', '/v1/policies/simulate', '/v1/receipts/verify', '/v1/admin/approvals/escalations/scan', `/v1/admin/tenants/${TENANT}/approval-workflow`].map(
+        (path): [string, string, string, string] => ['POST', path, `{"input":${deep}}`, 'input'],
+      ),
+    ];
+    for (const [method, path, raw, field] of cases) {
+      const before = await head();
+      const res = await http.request(method, path, { token: ADMIN, raw });
+      expect({ path, field, status: res.status, code: res.body?.error?.code, field0: res.body?.error?.details?.[0]?.field?.startsWith(field) }).toEqual({ path, field, status: 400, code: 'validation_error', field0: true });
+      expect(res.body.error.message).toContain(field);
+      expect(await head()).toBe(before);
+    }
+  });
+
   it('records at most 10 failures a minute per source for a tenant; the rest only count', async () => {
     expect((await http.post('/v1/actions', actionBody(), ADMIN)).status).toBe(202); // the tenant exists
     const metrics = async () => metricSample((await http.get('/metrics')).body, 'oars_auth_failure_security_events_total', { outcome: 'rate_limited' });
