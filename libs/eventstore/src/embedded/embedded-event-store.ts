@@ -4,6 +4,7 @@ import { ConcurrencyError } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { SubscriptionSet } from '../ordered-delivery';
+import { atPortEdge } from './sql-edge';
 
 /** At the expected head, some ids of one append are already stored (elsewhere, or with other data). */
 export class MixedDuplicateBatchError extends Error {
@@ -37,7 +38,11 @@ export class EmbeddedEventStore implements EventStore {
   private readonly hintListeners = new Set<(stream: string) => void>();
   private readonly subscriptions = new SubscriptionSet();
 
-  constructor(private readonly sql: SqlClient) {}
+  private readonly sql: SqlClient;
+
+  constructor(sql: SqlClient) {
+    this.sql = atPortEdge(sql);
+  }
 
   async append(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     assertStreamId(stream);
