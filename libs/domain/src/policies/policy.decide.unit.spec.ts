@@ -1,10 +1,11 @@
 import { policyHash } from '@oars/policy';
+import { given as givenOn } from '@oars/testing';
 import { PUBLISHED_POLICY_SUBJECT } from '../tenant-settings';
 import type { CreatePolicy, PolicyCommand, PolicyContent } from './policy.commands';
 import { decidePolicy, MAX_POLICY_DOCUMENT_BYTES } from './policy.decide';
 import { InvalidPolicyError, PolicyAlreadyPublishedError, PolicyIdempotencyConflictError, PolicyNeverPublishedError, PolicyNotFoundError } from './policy.errors';
 import { type PolicyEvent, policyEventOf } from './policy.events';
-import { policyStateOf } from './policy.state';
+import { type PolicyState, evolvePolicyState, initialPolicyState, policyStateOf } from './policy.state';
 
 const T0 = '2026-03-01T10:00:00.000Z';
 const T1 = '2026-03-01T11:00:00.000Z';
@@ -25,15 +26,9 @@ const create = (policyId: string, c: PolicyContent = content(), now = T0): Creat
 const publish = (policyId: string, tenantId = TENANT): PolicyCommand => ({ type: 'PublishPolicy', data: { tenantId, policyId }, metadata: { now: T1, actor: 'admin_user' } });
 const rollback = (policyId: string): PolicyCommand => ({ type: 'RollbackPolicy', data: { tenantId: TENANT, policyId }, metadata: { now: T1, actor: 'admin_user' } });
 
-/** given(events).when(command).then(events) / .thenThrows(error class). */
-function given(...history: PolicyEvent[]) {
-  return {
-    when(command: PolicyCommand) {
-      const run = () => decidePolicy(policyStateOf(history), command);
-      return { then: (expected: unknown) => expect(run()).toEqual(expected), thenThrows: (error: new (...args: never[]) => Error) => expect(run).toThrow(error), events: run };
-    },
-  };
-}
+/** The policy decider in the harness's shape (its `decide` takes the state first). */
+const policyDecider = { initialState: initialPolicyState, evolve: evolvePolicyState, decide: (command: PolicyCommand, state: PolicyState) => decidePolicy(state, command) };
+const given = (...history: PolicyEvent[]) => givenOn(policyDecider, ...history);
 
 /** The events a command decides on an empty history (to build histories from). */
 const eventsOf = (history: PolicyEvent[], command: PolicyCommand) => decidePolicy(policyStateOf(history), command);
