@@ -9,7 +9,10 @@ import { insertReceipts } from './receipts/receipts.projection';
 import { opsProjection } from './ops/ops.projection';
 import { storableExecutor } from './storable-text';
 
-/** Every read model the projector maintains, applied in this order for each batch. */
+/**
+ * Every read model the projector maintains, applied in this order for each batch. Each has its own
+ * checkpoint per stream: a projection appended here catches up from the start by itself.
+ */
 export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
   { name: 'receipts', tables: ['receipts'], apply: insertReceipts },
   { name: 'actions', tables: ['actions'], apply: applyActionReceipts },
@@ -18,6 +21,9 @@ export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
   alertsProjection,
   opsProjection,
 ];
+
+/** Their checkpoint names. */
+export const READ_MODEL_NAMES: readonly string[] = READ_MODEL_PROJECTIONS.map((p) => p.name);
 
 /** The tables a rebuild empties. */
 export const READ_MODEL_TABLES: readonly string[] = READ_MODEL_PROJECTIONS.flatMap((p) => p.tables);
@@ -33,6 +39,20 @@ export const READ_MODEL_TABLES: readonly string[] = READ_MODEL_PROJECTIONS.flatM
 export async function applyReceipts(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<void> {
   const storable = storableExecutor(tx);
   for (const projection of READ_MODEL_PROJECTIONS) await projection.apply(storable, receipts);
+}
+
+/**
+ * Checks a projection list: unique names, and what each reads listed before it. Throws naming the
+ * projection at fault.
+ */
+export function assertProjections(projections: readonly ReadModelProjection[]): void {
+  const seen = new Set<string>();
+  for (const p of projections) {
+    if (seen.has(p.name)) throw new Error(`Projection ${p.name} is listed twice.`);
+    const missing = (p.reads ?? []).filter((r) => !seen.has(r));
+    if (missing.length > 0) throw new Error(`Projection ${p.name} reads ${missing.join(', ')}, which must be listed before it.`);
+    seen.add(p.name);
+  }
 }
 
 /** `applyReceipts` for one receipt. */

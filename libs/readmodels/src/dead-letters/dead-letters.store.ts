@@ -9,7 +9,10 @@ export type DeadLetterStatus = 'parked' | 'retried' | 'resolved';
 
 /** An event of a tenant stream that a projection parked instead of applying (table `projection_dead_letters`). */
 export interface DeadLetter {
+  /** The projector's name for its dead letters (READ_MODELS_PROJECTION). */
   projection: string;
+  /** The read model that failed on it, or null (the event is no receipt, or this was not recorded). */
+  failedProjection: string | null;
   tenantId: string;
   sequence: number;
   eventId: string;
@@ -43,21 +46,22 @@ export const PROJECTOR_DEAD_LETTER_EVENT = 'projection.event_parked';
  */
 export async function recordDeadLetter(
   tx: SqlExecutor,
-  dl: Pick<DeadLetter, 'tenantId' | 'sequence' | 'eventId' | 'eventType' | 'reason' | 'attempts'>,
+  dl: Pick<DeadLetter, 'tenantId' | 'sequence' | 'eventId' | 'eventType' | 'reason' | 'attempts'> & { failedProjection?: string | null },
   projection = READ_MODELS_PROJECTION,
 ): Promise<void> {
   const { rows } = await tx.query<{ at: Date | string }>(
-    `INSERT INTO projection_dead_letters (projection, tenant_id, sequence, event_id, event_type, reason, attempts, first_failed_at, last_failed_at, status)
-     VALUES ($1, $2, $3::bigint, $4, $5, $6, $7::integer, now(), now(), 'parked')
+    `INSERT INTO projection_dead_letters (projection, tenant_id, sequence, event_id, event_type, reason, attempts, first_failed_at, last_failed_at, status, failed_projection)
+     VALUES ($1, $2, $3::bigint, $4, $5, $6, $7::integer, now(), now(), 'parked', $8)
      ON CONFLICT (projection, tenant_id, sequence) DO UPDATE SET reason = EXCLUDED.reason, status = 'parked', resolved_at = NULL,
-       attempts = projection_dead_letters.attempts + EXCLUDED.attempts, last_failed_at = EXCLUDED.last_failed_at
+       attempts = projection_dead_letters.attempts + EXCLUDED.attempts, last_failed_at = EXCLUDED.last_failed_at,
+       failed_projection = EXCLUDED.failed_projection
      RETURNING last_failed_at AS at`,
-    [projection, dl.tenantId, dl.sequence, dl.eventId, dl.eventType, dl.reason, dl.attempts],
+    [projection, dl.tenantId, dl.sequence, dl.eventId, dl.eventType, dl.reason, dl.attempts, dl.failedProjection ?? null],
   );
   await insertSecurityEvents(tx, [parkedSecurityEvent(dl, projection, iso(rows[0]!.at))]);
 }
 
-function parkedSecurityEvent(dl: Pick<DeadLetter, 'tenantId' | 'sequence' | 'eventId' | 'eventType' | 'reason'>, projection: string, at: string): SecurityEventRecord {
+function parkedSecurityEvent(dl: Pick<DeadLetter, 'tenantId' | 'sequence' | 'eventId' | 'eventType' | 'reason'> & { failedProjection?: string | null }, projection: string, at: string): SecurityEventRecord {
   const id = `evt_${createHash('sha256').update(`${projection}\u0000${dl.tenantId}\u0000${dl.sequence}\u0000${PROJECTOR_DEAD_LETTER_EVENT}`).digest('hex').slice(0, 32)}`;
   return {
     id,
@@ -65,7 +69,7 @@ function parkedSecurityEvent(dl: Pick<DeadLetter, 'tenantId' | 'sequence' | 'eve
     source: 'projector',
     eventType: PROJECTOR_DEAD_LETTER_EVENT,
     occurredAt: at,
-    payload: { projection, sequence: dl.sequence, eventId: dl.eventId, eventType: dl.eventType, reason: dl.reason },
+    payload: { projection, sequence: dl.sequence, eventId: dl.eventId, eventType: dl.eventType, reason: dl.reason, ...(dl.failedProjection ? { failedProjection: dl.failedProjection } : {}) },
   };
 }
 
@@ -87,6 +91,16 @@ export async function listDeadLetters(sql: SqlExecutor, filter: DeadLetterFilter
     params,
   );
   return rows.map(deadLetterOfRow);
+}
+
+/** The positions in `from`..`to` of `tenantId` parked as dead letters (status `parked`). */
+export async function parkedSequences(sql: SqlExecutor, tenantId: string, from: number, to: number, projection = READ_MODELS_PROJECTION): Promise<Set<number>> {
+  const { rows } = await sql.query<{ sequence: string | number }>(
+    `SELECT sequence FROM projection_dead_letters
+      WHERE projection = $1 AND tenant_id = $2 AND status = 'parked' AND sequence BETWEEN $3::bigint AND $4::bigint`,
+    [projection, tenantId, from, to],
+  );
+  return new Set(rows.map((r) => Number(r.sequence)));
 }
 
 /** How many dead letters each tenant has that are not resolved (`parked` or `retried`). */
@@ -120,6 +134,7 @@ export async function resolveRetried(sql: SqlExecutor, tenantId: string, project
 function deadLetterOfRow(row: Record<string, unknown>): DeadLetter {
   return {
     projection: String(row.projection),
+    failedProjection: row.failed_projection == null ? null : String(row.failed_projection),
     tenantId: String(row.tenant_id),
     sequence: Number(row.sequence),
     eventId: String(row.event_id),

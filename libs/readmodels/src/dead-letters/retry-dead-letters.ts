@@ -1,5 +1,6 @@
 import type { SqlClient } from '@oars/db';
 import type { EventStore } from '@oars/eventstore';
+import type { ReadModelProjection } from '../read-model';
 import { replayStream } from '../rebuild/replay-stream';
 import { resetTenantReadModels } from '../rebuild/rebuild-projections';
 import { type DeadLetter, listDeadLetters, markRetried, resolveRetried } from './dead-letters.store';
@@ -13,6 +14,8 @@ export interface RetryDeadLettersOptions {
   batchSize?: number;
   /** Progress of each tenant's replay: its checkpoint against the stream head. */
   onProgress?: (progress: { tenant: string; position: number; head: number }) => void;
+  /** The read models to replay (default READ_MODEL_PROJECTIONS, every one). */
+  projections?: readonly ReadModelProjection[];
 }
 
 export interface TenantRetryResult {
@@ -47,13 +50,14 @@ async function retryTenant(store: EventStore, sql: SqlClient, tenantId: string, 
   const open = await listDeadLetters(sql, { tenantIds: [tenantId], limit: 1_000_000 });
   const passOver = new Set(open.map((dl) => dl.sequence).filter((s) => !chosen.has(s)));
   await sql.transaction(async (tx) => {
-    await resetTenantReadModels(tx, tenantId);
+    await resetTenantReadModels(tx, tenantId, options.projections);
     await markRetried(tx, tenantId, sequences);
   });
   const head = (await store.head(tenantId)).sequence;
   const replayed = await replayStream(store, sql, tenantId, 0, {
     batchSize: options.batchSize ?? 2000,
     passOver,
+    projections: options.projections,
     onProgress: (position) => options.onProgress?.({ tenant: tenantId, position, head }),
   });
   const resolved = await resolveRetried(sql, tenantId);

@@ -10,13 +10,14 @@ import { lockTenantCounters, saveTenantCounters } from './tenant-counters.row';
 /**
  * The `ops` read model: exact per-tenant counters (`tenant_counters`), decisions per minute
  * (`decision_minutes`) and receipt-sourced security events (`security_events`, not truncated by a
- * rebuild: see migrations/0008_ops.sql). MUST run after the `receipts` projection (it reads the
- * state of actions whose earlier receipts came in earlier batches from `receipts`).
+ * rebuild: see migrations/0008_ops.sql). It reads the state of actions whose earlier receipts came
+ * in earlier batches from `receipts`, so it runs after that projection.
  * Idempotent: a receipt at or below the tenant's `last_sequence` is skipped, events are keyed by id.
  */
 export const opsProjection: ReadModelProjection = {
   name: 'ops',
   tables: ['tenant_counters', 'decision_minutes'],
+  reads: ['receipts'],
   async apply(tx: SqlExecutor, receipts: readonly Receipt[]) {
     const byTenant = new Map<string, Receipt[]>();
     for (const r of receipts) {

@@ -1,13 +1,16 @@
 import type { SqlClient } from '@oars/db';
 import { type EventStore, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
-import { loadCheckpoints } from '../checkpoints/checkpoint.store';
+import { type StreamCheckpoints, loadCheckpoints, lowestPosition, readPosition } from '../checkpoints/checkpoint.store';
 import { countOpenDeadLetters } from '../dead-letters/dead-letters.store';
 import { parkNextEvent } from '../dead-letters/park-event';
 import { StreamGapError } from '../errors';
+import type { ReadModelProjection } from '../read-model';
+import { READ_MODEL_PROJECTIONS, assertProjections } from '../read-models.projection';
+import { failingProjectionOf } from './failing-projection';
 import { failureStep } from './failure-step';
 import { PositionWaiters } from './position-waiters';
-import { ProjectorStatus, TenantProgress, summariseStatus } from './projector-status';
+import { ProjectorStatus, TenantProgress, TenantProjections, summariseStatus } from './projector-status';
 import { projectNextBatch } from './stream-batch';
 
 /** Structured logger (pino's `Logger` fits). */
@@ -42,9 +45,21 @@ export interface ProjectorOptions {
    * backoff, before it is parked as a dead letter and the tenant goes on (default 3).
    */
   parkAfterAttempts?: number;
+  /**
+   * The read models to maintain, applied in this order (default READ_MODEL_PROJECTIONS). Each keeps
+   * its own checkpoint per stream: one not seen before starts at 0 and catches up by itself.
+   */
+  projections?: readonly ReadModelProjection[];
 }
 
-/** Receives each committed batch: its receipts in stream order, and when the commit returned (epoch ms). */
+/** A tenant's live lane (from the read position) or its catch-up lane (from the lowest checkpoint). */
+type Lane = 'live' | 'catch_up';
+
+/**
+ * Receives each committed batch's receipts that are new to the read models (past the read position,
+ * so not those a projection catching up applies again), in stream order, and when the commit
+ * returned (epoch ms).
+ */
 export type AppliedListener = (receipts: readonly Receipt[], appliedAt: number) => void;
 
 const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -57,6 +72,10 @@ const silent: ProjectorLogger = { info: () => undefined, warn: () => undefined, 
  * A failing tenant is retried with backoff and never holds up the others. A failing batch is cut
  * in halves down to the event that fails; an event that fails on its own data is parked as a dead
  * letter after `parkAfterAttempts` tries, so one bad event never stops a tenant's read side.
+ * Each projection has its own checkpoint. While some of a tenant's projections are behind the others
+ * (one added later), the tenant has two lanes, each with its own retries: the live one applies new
+ * events to the projections at the read position, the catch-up one applies the stream from the
+ * lowest checkpoint to the projections behind, one batch per round, until they meet.
  */
 export class Projector {
   private readonly store: EventStore;
@@ -67,8 +86,10 @@ export class Projector {
   private readonly maxBackoffMs: number;
   private readonly coalesceMs: number;
   private readonly parkAfterAttempts: number;
+  private readonly projections: readonly ReadModelProjection[];
+  private readonly names: readonly string[];
   private deadLetters: ReadonlyMap<string, number> = new Map();
-  private readonly tenants = new Map<string, TenantProgress>();
+  private readonly tenants = new Map<string, TenantProjections>();
   private readonly dirty = new Set<string>();
   private readonly waiters = new PositionWaiters();
   private running = false;
@@ -93,6 +114,9 @@ export class Projector {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.coalesceMs = options.coalesceMs ?? 0;
     this.parkAfterAttempts = Math.max(1, options.parkAfterAttempts ?? 3);
+    this.projections = options.projections ?? READ_MODEL_PROJECTIONS;
+    assertProjections(this.projections);
+    this.names = this.projections.map((p) => p.name);
     this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: this.store, onEvents: (stream) => this.markDirty(stream) }) : null;
   }
 
@@ -120,8 +144,9 @@ export class Projector {
   }
 
   /**
-   * Read-your-writes: true as soon as the read models include `tenant` up to `sequence`, false after
-   * `timeoutMs`. Answers from memory; it never queries the database.
+   * Read-your-writes: true as soon as the read models include `tenant` up to `sequence` (every one
+   * not catching up, see `readPosition`), false after `timeoutMs`. Answers from memory; it never
+   * queries the database.
    */
   waitForPosition(tenant: string, sequence: number, timeoutMs: number): Promise<boolean> {
     if (this.position(tenant) >= sequence) return Promise.resolve(true);
@@ -131,13 +156,19 @@ export class Projector {
     return this.waiters.wait(tenant, sequence, timeoutMs);
   }
 
-  /** The last applied sequence of `tenant` as this projector knows it. */
+  /** The read position of `tenant` (see `readPosition`) as this projector knows it. */
   position(tenant: string): number {
-    return this.tenants.get(tenant)?.position ?? 0;
+    return this.tenants.get(tenant)?.live.position ?? 0;
+  }
+
+  /** Each projection's checkpoint of `tenant` as this projector knows it. */
+  checkpoints(tenant: string): StreamCheckpoints {
+    return this.tenant(tenant).checkpoints;
   }
 
   status(): ProjectorStatus {
-    return summariseStatus({ running: this.running, ready: this.ready, pollError: this.pollError, lastAppliedAt: this.lastAppliedAt, tenants: this.tenants, deadLetters: this.deadLetters });
+    const { running, ready, pollError, lastAppliedAt, tenants, deadLetters, names: projections } = this;
+    return summariseStatus({ running, ready, pollError, lastAppliedAt, tenants, deadLetters, projections });
   }
 
   private markDirty(stream: string): void {
@@ -149,13 +180,41 @@ export class Projector {
     this.alarm.wake();
   }
 
-  private progress(tenant: string): TenantProgress {
-    let p = this.tenants.get(tenant);
-    if (!p) {
-      p = { position: 0, head: 0, attempts: 0, retryAt: 0, problem: null, rejections: 0 };
-      this.tenants.set(tenant, p);
+  private tenant(tenant: string): TenantProjections {
+    let t = this.tenants.get(tenant);
+    if (!t) {
+      t = { live: freshProgress(0), catchUp: null, checkpoints: new Map(this.names.map((n) => [n, 0])) };
+      this.tenants.set(tenant, t);
     }
-    return p;
+    return t;
+  }
+
+  private progress(tenant: string): TenantProgress {
+    return this.tenant(tenant).live;
+  }
+
+  /**
+   * Takes the checkpoints of `tenant` as they are in the database: moves the read position (which
+   * may go back: a rebuild) and opens or closes the catch-up lane.
+   */
+  private track(tenant: string, checkpoints: StreamCheckpoints): void {
+    const t = this.tenant(tenant);
+    t.checkpoints = new Map(this.names.map((n) => [n, checkpoints.get(n) ?? 0]));
+    const position = readPosition(t.checkpoints);
+    if (position !== t.live.position) this.advance(tenant, position);
+    const lowest = lowestPosition(t.checkpoints);
+    if (lowest < position) {
+      if (!t.catchUp) {
+        t.catchUp = freshProgress(lowest);
+        const behind = this.names.filter((n) => t.checkpoints.get(n)! < position);
+        this.logger.info({ tenant, projections: behind, from: lowest, to: position }, 'projector: catching up projections that are behind');
+      }
+      t.catchUp.position = lowest;
+      t.catchUp.head = position;
+    } else if (t.catchUp) {
+      t.catchUp = null;
+      this.logger.info({ tenant, position }, 'projector: every projection caught up');
+    }
   }
 
   private async run(): Promise<void> {
@@ -168,21 +227,19 @@ export class Projector {
     }
   }
 
-  /** Sleeps until the next poll, the next retry of a dirty tenant, or a hint, whichever is first. */
+  /** Sleeps until the next poll, the next retry of a dirty tenant or catch-up, or a hint, whichever is first. */
   private async idle(): Promise<void> {
     let until = this.nextPollAt;
     if (this.ready) for (const tenant of this.dirty) until = Math.min(until, this.progress(tenant).retryAt);
+    if (this.ready) for (const { catchUp } of this.tenants.values()) if (catchUp) until = Math.min(until, catchUp.retryAt);
     await this.alarm.sleep(until - Date.now());
   }
 
   private async poll(): Promise<void> {
     try {
       // Checkpoints move under us when another projector instance or a rebuild works on the same database.
-      const checkpoints = await loadCheckpoints(this.sql);
-      for (const tenant of new Set([...this.tenants.keys(), ...checkpoints.keys()])) {
-        const position = checkpoints.get(tenant) ?? 0;
-        if (position !== this.position(tenant)) this.advance(tenant, position);
-      }
+      const checkpoints = await loadCheckpoints(this.sql, this.names);
+      for (const tenant of new Set([...this.tenants.keys(), ...checkpoints.keys()])) this.track(tenant, checkpoints.get(tenant) ?? new Map());
       this.ready = true;
       for (const { stream, lastSequence } of await this.store.listStreams()) {
         const p = this.progress(stream);
@@ -199,7 +256,10 @@ export class Projector {
     this.nextPollAt = Date.now() + this.pollIntervalMs;
   }
 
-  /** One batch for every dirty tenant that is not waiting for a retry. True when anything moved. */
+  /**
+   * One batch for every dirty tenant that is not waiting for a retry, then one for every tenant
+   * catching up. True when anything moved.
+   */
   private async drain(): Promise<boolean> {
     let worked = false;
     const now = Date.now();
@@ -207,27 +267,43 @@ export class Projector {
       if (!this.running) break;
       if (this.progress(tenant).retryAt > now) continue;
       this.dirty.delete(tenant);
-      if (await this.step(tenant)) worked = true;
+      if (await this.step(tenant, 'live')) worked = true;
+    }
+    for (const [tenant, { catchUp }] of [...this.tenants]) {
+      if (!this.running) break;
+      if (catchUp && catchUp.retryAt <= now && (await this.step(tenant, 'catch_up'))) worked = true;
     }
     return worked;
   }
 
-  private async step(tenant: string): Promise<boolean> {
-    const p = this.progress(tenant);
+  private lane(tenant: string, lane: Lane): TenantProgress | null {
+    const t = this.tenant(tenant);
+    return lane === 'live' ? t.live : t.catchUp;
+  }
+
+  private async step(tenant: string, lane: Lane): Promise<boolean> {
+    const p = this.lane(tenant, lane)!;
     try {
-      const feeds = this.feeds;
-      const outcome = await projectNextBatch(this.store, this.sql, tenant, p.position, p.limit ?? this.batchSize, feeds ? (s, from, limit) => feeds.read(s, from, limit) : undefined);
+      const feeds = lane === 'live' ? this.feeds : null;
+      const read = feeds ? (s: string, from: number, limit: number) => feeds.read(s, from, limit) : undefined;
+      const readBefore = this.position(tenant);
+      const outcome = await projectNextBatch(this.store, this.sql, tenant, p.position, p.limit ?? this.batchSize, { read, projections: this.projections });
       if (outcome.kind === 'gap') {
         const gap = new StreamGapError(tenant, p.position + 1, outcome.found);
         this.fail(tenant, p, 'WARN', gap.message);
         return false;
       }
-      if (p.problem) this.logger.info({ tenant, position: p.position }, 'projector: tenant recovered');
+      if (p.problem) this.logger.info({ tenant, position: p.position, lane }, 'projector: tenant recovered');
       recovered(p);
-      if (outcome.kind === 'caught_up') return false;
-      if (outcome.kind === 'applied') this.applied(outcome.receipts);
-      this.advance(tenant, outcome.position);
-      if (outcome.kind === 'moved' || p.head > p.position || (outcome.kind === 'applied' && outcome.count >= this.batchSize)) {
+      if (outcome.kind === 'caught_up') {
+        // Only a stream shorter than its checkpoints (restored from an older backup) stops a catch-up here.
+        if (lane === 'catch_up') p.retryAt = Date.now() + this.pollIntervalMs;
+        return false;
+      }
+      if (outcome.kind === 'applied') this.applied(outcome.receipts.filter((r) => r.sequence > readBefore));
+      this.track(tenant, outcome.checkpoints);
+      const live = this.progress(tenant);
+      if (outcome.kind === 'moved' || live.head > live.position || (outcome.kind === 'applied' && outcome.count >= this.batchSize)) {
         this.dirty.add(tenant);
       }
       return true;
@@ -244,14 +320,15 @@ export class Projector {
       return false;
     }
     const next = p.position + 1;
+    const failedProjection = failingProjectionOf(err);
     try {
-      const outcome = await parkNextEvent(this.store, this.sql, tenant, p.position, step.reason, step.attempts);
+      const outcome = await parkNextEvent(this.store, this.sql, tenant, p.position, step.reason, step.attempts, { projections: this.projections, failedProjection });
       if (outcome.kind === 'parked') {
-        this.logger.error({ tenant, sequence: next, attempts: step.attempts, err: step.reason }, 'projector: event parked as a dead letter; the tenant goes on');
+        this.logger.error({ tenant, sequence: next, attempts: step.attempts, projection: failedProjection, err: step.reason }, 'projector: event parked as a dead letter; the tenant goes on');
         this.deadLetters = await countOpenDeadLetters(this.sql);
       }
       recovered(p);
-      this.advance(tenant, outcome.position);
+      this.track(tenant, outcome.checkpoints);
       this.dirty.add(tenant);
       return true;
     } catch (parkErr) {
@@ -272,6 +349,7 @@ export class Projector {
   private applied(receipts: readonly Receipt[]): void {
     const at = Date.now();
     this.lastAppliedAt = new Date(at).toISOString();
+    if (receipts.length === 0) return;
     for (const listener of this.appliedListeners) {
       try {
         listener(receipts, at);
@@ -297,10 +375,14 @@ export class Projector {
     p.problem = { level, message };
     const delay = delayMs ?? this.backoff(p.attempts);
     p.retryAt = Date.now() + delay;
-    this.dirty.add(tenant);
+    if (p === this.progress(tenant)) this.dirty.add(tenant);
     const log = level === 'ERROR' ? this.logger.error : this.logger.warn;
     log.call(this.logger, { tenant, position: p.position, attempts: p.attempts, retryInMs: delay, err: message }, 'projector: tenant batch not applied');
   }
+}
+
+function freshProgress(position: number): TenantProgress {
+  return { position, head: position, attempts: 0, retryAt: 0, problem: null, rejections: 0 };
 }
 
 /** A step of the tenant worked: no failure is pending any more. */

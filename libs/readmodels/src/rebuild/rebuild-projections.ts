@@ -1,8 +1,8 @@
 import type { SqlClient, SqlExecutor } from '@oars/db';
 import type { EventStore } from '@oars/eventstore';
-import { READ_MODELS_PROJECTION } from '../checkpoints/checkpoint.store';
 import { markRetried, resolveRetried } from '../dead-letters/dead-letters.store';
-import { READ_MODEL_TABLES } from '../read-models.projection';
+import type { ReadModelProjection } from '../read-model';
+import { READ_MODEL_PROJECTIONS } from '../read-models.projection';
 import { replayStream } from './replay-stream';
 
 export interface RebuildProgress {
@@ -29,11 +29,13 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** Events per transaction (default 2000). */
   batchSize?: number;
+  /** The read models to rebuild (default READ_MODEL_PROJECTIONS, every one). */
+  projections?: readonly ReadModelProjection[];
 }
 
 /**
- * Rebuilds every read model (READ_MODEL_TABLES) from the event store: empties them and their
- * checkpoints in one transaction, then replays every stream from sequence 1 in checkpointed batches.
+ * Rebuilds the read models (every one: READ_MODEL_PROJECTIONS) from the event store: empties their
+ * tables and checkpoints in one transaction, then replays every stream from sequence 1 in checkpointed batches.
  * Every open dead letter is tried again on the way: applied, it becomes `resolved`; failing, it is
  * parked again. A projector running meanwhile is safe: both serialise on the checkpoint row and skip
  * what the other applied.
@@ -41,16 +43,17 @@ export interface RebuildOptions {
 export async function rebuildProjections(store: EventStore, sql: SqlClient, options: RebuildOptions = {}): Promise<RebuildSummary> {
   const started = Date.now();
   const batchSize = options.batchSize ?? 2000;
+  const projections = options.projections ?? READ_MODEL_PROJECTIONS;
   await sql.transaction(async (tx) => {
-    await tx.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
-    await tx.query('DELETE FROM projection_checkpoints WHERE projection = $1', [READ_MODELS_PROJECTION]);
+    await tx.query(`TRUNCATE ${projections.flatMap((p) => p.tables).join(', ')}`);
+    await tx.query('DELETE FROM projection_checkpoints WHERE projection = ANY($1::text[])', [projections.map((p) => p.name)]);
     await markRetried(tx, null);
   });
   const streams = await store.listStreams();
   const summary: RebuildSummary = { tenants: streams.length, events: 0, parked: 0, resolved: 0, durationMs: 0 };
   for (const { stream, lastSequence } of streams) {
     const onProgress = (position: number) => options.onProgress?.({ tenant: stream, position, head: lastSequence, done: false });
-    const replayed = await replayStream(store, sql, stream, 0, { batchSize, onProgress });
+    const replayed = await replayStream(store, sql, stream, 0, { batchSize, onProgress, projections });
     summary.events += replayed.events;
     summary.parked += replayed.parked.length;
     summary.resolved += (await resolveRetried(sql, stream)).length;
@@ -60,10 +63,10 @@ export async function rebuildProjections(store: EventStore, sql: SqlClient, opti
 }
 
 /**
- * Empties one tenant's rows of every read model and its checkpoint, in the caller's transaction, so
- * a replay of its stream rebuilds them (every READ_MODEL_TABLES table has a `tenant_id` column).
+ * Empties one tenant's rows of every read model and their checkpoints, in the caller's transaction,
+ * so a replay of its stream rebuilds them (every read-model table has a `tenant_id` column).
  */
-export async function resetTenantReadModels(tx: SqlExecutor, tenantId: string): Promise<void> {
-  for (const table of READ_MODEL_TABLES) await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
-  await tx.query('DELETE FROM projection_checkpoints WHERE projection = $1 AND stream = $2', [READ_MODELS_PROJECTION, tenantId]);
+export async function resetTenantReadModels(tx: SqlExecutor, tenantId: string, projections: readonly ReadModelProjection[] = READ_MODEL_PROJECTIONS): Promise<void> {
+  for (const table of projections.flatMap((p) => p.tables)) await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+  await tx.query('DELETE FROM projection_checkpoints WHERE projection = ANY($1::text[]) AND stream = $2', [projections.map((p) => p.name), tenantId]);
 }

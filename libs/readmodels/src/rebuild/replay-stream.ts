@@ -3,7 +3,9 @@ import type { EventStore } from '@oars/eventstore';
 import { classifyFailure } from '../dead-letters/projection-failure';
 import { parkNextEvent, passOverNextEvent } from '../dead-letters/park-event';
 import { StreamGapError } from '../errors';
+import { failingProjectionOf } from '../projector/failing-projection';
 import { projectNextBatch } from '../projector/stream-batch';
+import type { ReadModelProjection } from '../read-model';
 
 export interface ReplayStreamOptions {
   batchSize: number;
@@ -11,6 +13,8 @@ export interface ReplayStreamOptions {
   passOver?: ReadonlySet<number>;
   /** After every step that moved the checkpoint, with the new position. */
   onProgress?: (position: number) => void;
+  /** The projections to apply (default READ_MODEL_PROJECTIONS). */
+  projections?: readonly ReadModelProjection[];
 }
 
 export interface ReplayStreamResult {
@@ -22,8 +26,8 @@ export interface ReplayStreamResult {
 }
 
 /**
- * Applies `stream` from its checkpoint (`from`) to its end in checkpointed batches, as a rebuild
- * does. An event that fails deterministically (see `classifyFailure`) is found by halving the batch
+ * Applies `stream` from its lowest checkpoint (`from`) to its end in checkpointed batches, as a
+ * rebuild does. An event that fails deterministically (see `classifyFailure`) is found by halving the batch
  * and parked at once: the replay is itself the retry. Any other failure, or a gap, throws (run the
  * replay again). Safe beside a running projector: both serialise on the checkpoint row.
  */
@@ -35,21 +39,21 @@ export async function replayStream(store: EventStore, sql: SqlClient, stream: st
     const position = result.position;
     const next = passOver.find((s) => s > position);
     if (next === position + 1) {
-      result.position = (await passOverNextEvent(sql, stream, position)).position;
+      result.position = (await passOverNextEvent(sql, stream, position, options.projections)).position;
       options.onProgress?.(result.position);
       continue;
     }
     const size = next === undefined ? limit : Math.min(limit, next - position - 1);
     let outcome;
     try {
-      outcome = await projectNextBatch(store, sql, stream, position, size);
+      outcome = await projectNextBatch(store, sql, stream, position, size, { projections: options.projections });
     } catch (err) {
       const failure = classifyFailure(err);
       if (!failure.deterministic) throw err;
       limit = Math.max(1, Math.floor(size / 2));
       if (size > 1) continue;
-      const parked = await parkNextEvent(store, sql, stream, position, failure.reason, 1);
-      if (parked.kind === 'parked') result.parked.push(parked.position);
+      const parked = await parkNextEvent(store, sql, stream, position, failure.reason, 1, { projections: options.projections, failedProjection: failingProjectionOf(err) });
+      if (parked.kind === 'parked') result.parked.push(position + 1);
       result.position = parked.position;
       limit = options.batchSize;
       options.onProgress?.(result.position);

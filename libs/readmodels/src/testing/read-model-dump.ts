@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@oars/db';
-import { READ_MODEL_TABLES } from '../read-models.projection';
+import { READ_MODEL_NAMES, READ_MODEL_TABLES } from '../read-models.projection';
 
 /** Every read-model row, ordered by key, with values normalised for comparison (tests only). */
 export async function dumpReadModels(sql: SqlExecutor): Promise<Record<string, unknown[]>> {
@@ -13,7 +13,8 @@ export async function dumpReadModels(sql: SqlExecutor): Promise<Record<string, u
 /** `dumpReadModels` over every table of every read model (READ_MODEL_TABLES) and the checkpoints. */
 export async function dumpAllReadModels(sql: SqlExecutor): Promise<Record<string, unknown[]>> {
   const queries = Object.fromEntries(READ_MODEL_TABLES.map((t) => [t, `SELECT * FROM ${t} ORDER BY (${t}.*)::text`]));
-  return dump(sql, { ...queries, projection_checkpoints: "SELECT projection, stream, position FROM projection_checkpoints WHERE projection = 'read_models' ORDER BY stream" });
+  const names = READ_MODEL_NAMES.map((n) => `'${n}'`).join(', ');
+  return dump(sql, { ...queries, projection_checkpoints: `SELECT projection, stream, position FROM projection_checkpoints WHERE projection IN (${names}) ORDER BY projection, stream` });
 }
 
 async function dump(sql: SqlExecutor, tables: Record<string, string>): Promise<Record<string, unknown[]>> {
