@@ -10,7 +10,7 @@ const swc = ['@swc/jest', {
   swcrc: false,
 }];
 
-const libs = ['config', 'receipts', 'eventstore', 'db', 'domain', 'policy', 'readmodels', 'ledger', 'testing', 'runtime', 'ops', 'connectors'];
+const libs = ['config', 'receipts', 'eventstore', 'db', 'domain', 'policy', 'readmodels', 'ledger', 'testing', 'runtime', 'ops', 'connectors', 'reactors'];
 
 module.exports = {
   testEnvironment: 'node',
