@@ -1,0 +1,168 @@
+import type { SqlExecutor } from '@oars/db';
+import type { EventStore } from '@oars/eventstore';
+import type { Receipt } from '@oars/receipts';
+import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing';
+import { readCheckpoint } from '../checkpoints/checkpoint.store';
+import { listDeadLetters } from '../dead-letters/dead-letters.store';
+import type { ReadModelProjection } from '../read-model';
+import { READ_MODEL_PROJECTIONS } from '../read-models.projection';
+import { readProjectionStatus } from '../rebuild/projection-status';
+import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
+import { openTestEventStore } from '../testing/test-event-store';
+import { Projector } from './projector';
+
+async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The receipts each projection was given, by name, in the order given. */
+type Applied = Map<string, number[]>;
+
+/** The read models as shipped, each recording what it is given, then applying it as usual. */
+function recording(applied: Applied): ReadModelProjection[] {
+  return READ_MODEL_PROJECTIONS.map((p) => ({
+    ...p,
+    apply: async (tx: SqlExecutor, receipts: readonly Receipt[]) => {
+      applied.set(p.name, [...(applied.get(p.name) ?? []), ...receipts.map((r) => r.sequence)]);
+      await p.apply(tx, receipts);
+    },
+  }));
+}
+
+describe('a projection added to a running deployment', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  const running: Projector[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = await openTestEventStore(db.sql);
+    // The new read model's own table, in this test's schema.
+    await db.sql.query('CREATE TABLE key_sightings (tenant_id text NOT NULL, sequence bigint NOT NULL, PRIMARY KEY (tenant_id, sequence))');
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.stop()));
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('catches up from the start by itself while the others go on, and none of them applies anything twice', async () => {
+    const s = new ReceiptStreamBuilder(uniqueNamespace('late'));
+    const early: Receipt[] = [];
+    for (let i = 0; i < 12; i++) early.push(givenKeyGenerated(s), ...givenActionLifecycle(s, 'allow'));
+    await appendReceipts(store, early);
+    const shipped = new Projector({ store, sql: db.sql, pollIntervalMs: 50 });
+    running.push(shipped);
+    await shipped.start();
+    expect(await shipped.waitForPosition(s.tenantId, early.length, 20_000)).toBe(true);
+    await shipped.stop();
+
+    // The new read model: one row per key.generated receipt. It cannot write until `open` (a
+    // transient failure, retried with backoff), so the others are seen going on without it.
+    let open = false;
+    const sightings: ReadModelProjection = {
+      name: 'key_sightings',
+      tables: ['key_sightings'],
+      async apply(tx, receipts) {
+        if (!open) throw new Error('key_sightings is not ready yet');
+        for (const r of receipts) {
+          if (r.type === 'key.generated') await tx.query('INSERT INTO key_sightings (tenant_id, sequence) VALUES ($1, $2) ON CONFLICT DO NOTHING', [r.tenantId, r.sequence]);
+        }
+      },
+    };
+    const applied: Applied = new Map();
+    const projections = [...recording(applied), sightings];
+    const upgraded = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 50, batchSize: 5, projections });
+    running.push(upgraded);
+    await upgraded.start();
+    expect(upgraded.position(s.tenantId)).toBe(early.length);
+
+    const later = [...givenActionLifecycle(s, 'deny'), givenKeyGenerated(s)];
+    const { lastSequence: head } = await appendReceipts(store, later);
+    expect(await upgraded.waitForPosition(s.tenantId, head, 20_000)).toBe(true);
+    await eventually(() => upgraded.status().problems.length > 0);
+    expect(upgraded.checkpoints(s.tenantId).get('key_sightings')).toBe(0);
+    expect(upgraded.status()).toMatchObject({
+      state: 'ERROR',
+      problems: [expect.objectContaining({ tenant: s.tenantId, level: 'ERROR', message: 'catching up key_sightings: key_sightings is not ready yet' })],
+    });
+    expect(upgraded.status().projections).toContainEqual({ projection: 'key_sightings', lagEvents: head, catchingUp: 1 });
+    expect(upgraded.status().projections).toContainEqual({ projection: 'receipts', lagEvents: 0, catchingUp: 0 });
+    const newSequences = later.map((r) => r.sequence);
+    for (const p of READ_MODEL_PROJECTIONS) expect(applied.get(p.name)).toEqual(newSequences);
+
+    open = true;
+    await eventually(async () => (await readProjectionStatus(store, db.sql, projections)).every((t) => t.projections.every((p) => p.lag === 0)));
+    const { rows } = await db.sql.query<{ sequence: string }>('SELECT sequence FROM key_sightings WHERE tenant_id = $1 ORDER BY sequence', [s.tenantId]);
+    expect(rows.map((r) => Number(r.sequence))).toEqual([...early, ...later].filter((r) => r.type === 'key.generated').map((r) => r.sequence));
+    // The read models that were already there never saw the early receipts again.
+    for (const p of READ_MODEL_PROJECTIONS) expect(applied.get(p.name)).toEqual(newSequences);
+    await eventually(() => upgraded.status().state === 'OK');
+    expect(upgraded.status().projections.every((p) => p.lagEvents === 0 && p.catchingUp === 0)).toBe(true);
+    expect(await readCheckpoint(db.sql, s.tenantId, projections.map((p) => p.name))).toBe(head);
+  });
+
+  it('does not hold up read-your-writes of the others, through the checkpoint table either', async () => {
+    const s = new ReceiptStreamBuilder(uniqueNamespace('ryw'));
+    await appendReceipts(store, givenActionLifecycle(s, 'allow'));
+    const blocked: ReadModelProjection = { name: 'never_ready', tables: [], apply: () => Promise.reject(new Error('never ready')) };
+    const shipped = new Projector({ store, sql: db.sql, pollIntervalMs: 50 });
+    running.push(shipped);
+    await shipped.start();
+    expect(await shipped.waitForPosition(s.tenantId, 3, 20_000)).toBe(true);
+    await shipped.stop();
+    const p = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 50, projections: [...READ_MODEL_PROJECTIONS, blocked] });
+    running.push(p);
+    await p.start();
+    const { lastSequence } = await appendReceipts(store, givenActionLifecycle(s, 'deny'));
+    expect(await p.waitForPosition(s.tenantId, lastSequence, 20_000)).toBe(true);
+    expect(await readCheckpoint(db.sql, s.tenantId, [...READ_MODEL_PROJECTIONS, blocked].map((x) => x.name))).toBe(lastSequence);
+    const status = (await readProjectionStatus(store, db.sql, [...READ_MODEL_PROJECTIONS, blocked])).find((t) => t.tenant === s.tenantId)!;
+    expect(status).toMatchObject({ position: lastSequence, head: lastSequence, lag: 0 });
+    expect(status.projections.find((x) => x.projection === 'never_ready')).toEqual({ projection: 'never_ready', position: 0, lag: lastSequence });
+  });
+
+  it('leaves out of it what the others parked, and parks what only it refuses for it alone, naming it', async () => {
+    const s = new ReceiptStreamBuilder(uniqueNamespace('dl'));
+    const first = givenActionLifecycle(s, 'allow');
+    const refusedByAll = { ...givenKeyGenerated(s), timestamp: 'not-a-timestamp' };
+    const early = [...first, refusedByAll, ...givenActionLifecycle(s, 'allow')];
+    await appendReceipts(store, early);
+    const shipped = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1 });
+    running.push(shipped);
+    await shipped.start();
+    expect(await shipped.waitForPosition(s.tenantId, early.length, 20_000)).toBe(true);
+    await shipped.stop();
+
+    // The new read model (every tenant's) refuses this tenant's last receipt (a data error of its own).
+    const seen: number[] = [];
+    const picky: ReadModelProjection = {
+      name: 'picky',
+      tables: [],
+      async apply(tx, receipts) {
+        for (const r of receipts.filter((x) => x.tenantId === s.tenantId)) {
+          if (r.sequence === early.length) await tx.query("SELECT 'refused'::int");
+          seen.push(r.sequence);
+        }
+      },
+    };
+    const projections = [...READ_MODEL_PROJECTIONS, picky];
+    const p = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1, projections });
+    running.push(p);
+    await p.start();
+    await eventually(async () => (await readProjectionStatus(store, db.sql, projections)).find((t) => t.tenant === s.tenantId)!.projections.every((x) => x.lag === 0));
+    expect(seen.filter((n, i) => seen.indexOf(n) === i)).toEqual(early.map((r) => r.sequence).filter((n) => n !== refusedByAll.sequence && n !== early.length));
+    expect((await listDeadLetters(db.sql, { tenantIds: [s.tenantId] })).map((d) => [d.sequence, d.failedProjection])).toEqual([
+      [refusedByAll.sequence, 'receipts'],
+      [early.length, 'picky'],
+    ]);
+    const { rows } = await db.sql.query<{ n: string }>('SELECT count(*) AS n FROM receipts WHERE tenant_id = $1', [s.tenantId]);
+    expect(Number(rows[0]!.n)).toBe(early.length - 1);
+  });
+});
