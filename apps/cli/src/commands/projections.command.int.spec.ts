@@ -1,6 +1,6 @@
 import type { EventStore } from '@oars/eventstore';
 import { EmbeddedEventStore } from '@oars/eventstore';
-import { Projector, ReceiptStreamBuilder, appendReceipts, getAction, givenActionLifecycle, givenKeyGenerated, rebuildProjections } from '@oars/readmodels';
+import { Projector, READ_MODEL_NAMES, ReceiptStreamBuilder, appendReceipts, getAction, givenActionLifecycle, givenKeyGenerated, rebuildProjections } from '@oars/readmodels';
 import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing';
 import type { CliIo } from '../cli-io';
 import { makeProjectionsCommand } from './projections.command';
@@ -42,6 +42,8 @@ describe('oars projections', () => {
     const io = capture();
     expect(await command()(['status'], io)).toBe(0);
     for (const s of tenants) expect(io.outLines).toContain(`${s.tenantId}\tposition 0\thead 5\tlag 5`);
+    const [a] = [...tenants.map((s) => s.tenantId)].sort();
+    for (const name of READ_MODEL_NAMES) expect(io.outLines).toContain(`projection ${name}\tlag 10\t2 stream(s) behind\tworst ${a} position 0 head 5 lag 5`);
     expect(io.outLines[io.outLines.length - 1]).toBe('2 tenant(s), total lag 10 event(s)');
     expect(closed).toBe(1);
   });
@@ -55,9 +57,25 @@ describe('oars projections', () => {
     const after = capture();
     expect(await command()(['status'], after)).toBe(0);
     expect(after.outLines[after.outLines.length - 1]).toBe('2 tenant(s), total lag 0 event(s)');
+    expect(after.outLines).toContain('projection receipts\tlag 0\t0 stream(s) behind');
     const { rows } = await db.sql.query<{ n: string }>('SELECT count(*) AS n FROM receipts');
     expect(Number(rows[0].n)).toBe(10);
     expect(closed).toBe(2);
+  });
+
+  it('status names a read model that is behind the others on a stream (added later, catching up)', async () => {
+    const t = tenants[1]!.tenantId;
+    await db.sql.query("UPDATE projection_checkpoints SET position = 2 WHERE projection = 'alerts' AND stream = $1", [t]);
+    try {
+      const io = capture();
+      expect(await command()(['status'], io)).toBe(0);
+      expect(io.outLines).toContain(`${t}\tposition 5\thead 5\tlag 0\tcatching up alerts at 2`);
+      expect(io.outLines).toContain(`projection alerts\tlag 3\t1 stream(s) behind\tworst ${t} position 2 head 5 lag 3`);
+      expect(io.outLines).toContain('projection actions\tlag 0\t0 stream(s) behind');
+      expect(io.outLines[io.outLines.length - 1]).toBe('2 tenant(s), total lag 0 event(s)');
+    } finally {
+      await db.sql.query("UPDATE projection_checkpoints SET position = 5 WHERE projection = 'alerts' AND stream = $1", [t]);
+    }
   });
 
   it('prints usage for an unknown subcommand and reports a failure to open the backends', async () => {

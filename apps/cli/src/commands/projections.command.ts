@@ -1,6 +1,6 @@
 import type { SqlClient } from '@oars/db';
 import type { EventStore } from '@oars/eventstore';
-import { readProjectionStatus, rebuildProjections } from '@oars/readmodels';
+import { type StreamProjectionStatus, readProjectionStatus, rebuildProjections, summariseProjections } from '@oars/readmodels';
 import type { CliCommand, CliIo } from '../cli-io';
 import { listDeadLettersCommand, parseDeadLetterArgs, retryDeadLettersCommand } from './dead-letters.command';
 
@@ -24,7 +24,8 @@ const PROGRESS_EVERY = 10_000;
 /**
  * `oars projections rebuild`: empties the read models and replays every tenant stream (progress on
  * stderr per tenant every 10k events, summary on stdout).
- * `oars projections status`: each tenant's checkpoint against its stream head, and the total lag.
+ * `oars projections status`: each tenant's read position against its stream head (and the read models
+ * still catching up there), then each read model's lag with the stream it lags most on, and the total.
  * `oars projections dead-letters`: the events the projector parked (not resolved; `--all`: every one).
  * `oars projections retry-dead-letters`: replays the tenants of those events; each is resolved or
  * stays parked with its new reason.
@@ -80,10 +81,20 @@ async function rebuild(store: EventStore, sql: SqlClient, io: CliIo): Promise<nu
 
 async function status(store: EventStore, sql: SqlClient, io: CliIo): Promise<number> {
   const streams = await readProjectionStatus(store, sql);
-  for (const s of streams) io.out(`${s.tenant}\tposition ${s.position}\thead ${s.head}\tlag ${s.lag}`);
+  for (const s of streams) io.out(`${s.tenant}\tposition ${s.position}\thead ${s.head}\tlag ${s.lag}${catchingUp(s)}`);
+  for (const p of summariseProjections(streams)) {
+    const worst = p.worst && p.worst.lag > 0 ? `\tworst ${p.worst.tenant} position ${p.worst.position} head ${p.worst.head} lag ${p.worst.lag}` : '';
+    io.out(`projection ${p.projection}\tlag ${p.lag}\t${p.streamsBehind} stream(s) behind${worst}`);
+  }
   const lag = streams.reduce((sum, s) => sum + s.lag, 0);
   io.out(`${streams.length} tenant(s), total lag ${lag} event(s)`);
   return 0;
+}
+
+/** The read models of a stream that are behind its read position (added later, catching up). */
+function catchingUp(s: StreamProjectionStatus): string {
+  const behind = s.projections.filter((p) => p.position < s.position);
+  return behind.length > 0 ? `\tcatching up ${behind.map((p) => `${p.projection} at ${p.position}`).join(', ')}` : '';
 }
 
 function messageOf(err: unknown): string {
