@@ -65,7 +65,7 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('read side in depth over HTT
     const integrity = await http.get('/v1/admin/ops/integrity?tenantId=tenant_alpha', OPERATOR);
     expect(integrity.status).toBe(200);
     expect(integrity.body.projections.deadLetters).toEqual({
-      items: [expect.objectContaining({ tenantId: 'tenant_alpha', sequence: unappliable!.sequence, eventId: unappliable!.receiptId, eventType: 'alert.raised', status: 'parked', attempts: 3, reason: expect.stringMatching(/^TypeError: /) })],
+      items: [expect.objectContaining({ tenantId: 'tenant_alpha', sequence: unappliable!.sequence, eventId: unappliable!.receiptId, eventType: 'alert.raised', status: 'parked', attempts: 3, failedProjection: 'alerts', reason: expect.stringMatching(/^TypeError: /) })],
       more: false,
     });
     const events = await http.get('/v1/security-events?tenantId=tenant_alpha', ADMIN);
