@@ -1,7 +1,7 @@
 import type { SqlClient } from '@oars/db';
 import { type EventStore, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
-import { type StreamCheckpoints, loadCheckpoints, lowestPosition, readPosition } from '../checkpoints/checkpoint.store';
+import { type StreamCheckpoints, loadCheckpoints } from '../checkpoints/checkpoint.store';
 import { countOpenDeadLetters } from '../dead-letters/dead-letters.store';
 import { parkNextEvent } from '../dead-letters/park-event';
 import { StreamGapError } from '../errors';
@@ -10,8 +10,9 @@ import { READ_MODEL_PROJECTIONS, assertProjections } from '../read-models.projec
 import { failingProjectionOf } from './failing-projection';
 import { failureStep } from './failure-step';
 import { PositionWaiters } from './position-waiters';
-import { ProjectorStatus, TenantProgress, TenantProjections, summariseStatus } from './projector-status';
+import { ProjectorStatus, TenantProgress, summariseStatus } from './projector-status';
 import { projectNextBatch } from './stream-batch';
+import { type Lane, TenantLanes, recovered } from './tenant-lanes';
 
 /** Structured logger (pino's `Logger` fits). */
 export interface ProjectorLogger {
@@ -52,9 +53,6 @@ export interface ProjectorOptions {
   projections?: readonly ReadModelProjection[];
 }
 
-/** A tenant's live lane (from the read position) or its catch-up lane (from the lowest checkpoint). */
-type Lane = 'live' | 'catch_up';
-
 /**
  * Receives each committed batch's receipts that are new to the read models (past the read position,
  * so not those a projection catching up applies again), in stream order, and when the commit
@@ -89,7 +87,7 @@ export class Projector {
   private readonly projections: readonly ReadModelProjection[];
   private readonly names: readonly string[];
   private deadLetters: ReadonlyMap<string, number> = new Map();
-  private readonly tenants = new Map<string, TenantProjections>();
+  private readonly lanes: TenantLanes;
   private readonly dirty = new Set<string>();
   private readonly waiters = new PositionWaiters();
   private running = false;
@@ -117,6 +115,7 @@ export class Projector {
     this.projections = options.projections ?? READ_MODEL_PROJECTIONS;
     assertProjections(this.projections);
     this.names = this.projections.map((p) => p.name);
+    this.lanes = new TenantLanes(this.names);
     this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: this.store, onEvents: (stream) => this.markDirty(stream) }) : null;
   }
 
@@ -158,17 +157,17 @@ export class Projector {
 
   /** The read position of `tenant` (see `readPosition`) as this projector knows it. */
   position(tenant: string): number {
-    return this.tenants.get(tenant)?.live.position ?? 0;
+    return this.lanes.byTenant.get(tenant)?.live.position ?? 0;
   }
 
   /** Each projection's checkpoint of `tenant` as this projector knows it. */
   checkpoints(tenant: string): StreamCheckpoints {
-    return this.tenant(tenant).checkpoints;
+    return this.lanes.get(tenant).checkpoints;
   }
 
   status(): ProjectorStatus {
-    const { running, ready, pollError, lastAppliedAt, tenants, deadLetters, names: projections } = this;
-    return summariseStatus({ running, ready, pollError, lastAppliedAt, tenants, deadLetters, projections });
+    const { running, ready, pollError, lastAppliedAt, deadLetters, names: projections } = this;
+    return summariseStatus({ running, ready, pollError, lastAppliedAt, tenants: this.lanes.byTenant, deadLetters, projections });
   }
 
   private markDirty(stream: string): void {
@@ -180,17 +179,8 @@ export class Projector {
     this.alarm.wake();
   }
 
-  private tenant(tenant: string): TenantProjections {
-    let t = this.tenants.get(tenant);
-    if (!t) {
-      t = { live: freshProgress(0), catchUp: null, checkpoints: new Map(this.names.map((n) => [n, 0])) };
-      this.tenants.set(tenant, t);
-    }
-    return t;
-  }
-
   private progress(tenant: string): TenantProgress {
-    return this.tenant(tenant).live;
+    return this.lanes.get(tenant).live;
   }
 
   /**
@@ -198,23 +188,10 @@ export class Projector {
    * may go back: a rebuild) and opens or closes the catch-up lane.
    */
   private track(tenant: string, checkpoints: StreamCheckpoints): void {
-    const t = this.tenant(tenant);
-    t.checkpoints = new Map(this.names.map((n) => [n, checkpoints.get(n) ?? 0]));
-    const position = readPosition(t.checkpoints);
-    if (position !== t.live.position) this.advance(tenant, position);
-    const lowest = lowestPosition(t.checkpoints);
-    if (lowest < position) {
-      if (!t.catchUp) {
-        t.catchUp = freshProgress(lowest);
-        const behind = this.names.filter((n) => t.checkpoints.get(n)! < position);
-        this.logger.info({ tenant, projections: behind, from: lowest, to: position }, 'projector: catching up projections that are behind');
-      }
-      t.catchUp.position = lowest;
-      t.catchUp.head = position;
-    } else if (t.catchUp) {
-      t.catchUp = null;
-      this.logger.info({ tenant, position }, 'projector: every projection caught up');
-    }
+    const { position, opened, closed } = this.lanes.track(tenant, checkpoints);
+    if (position !== this.position(tenant)) this.advance(tenant, position);
+    if (opened) this.logger.info({ tenant, projections: opened, to: position }, 'projector: catching up projections that are behind');
+    if (closed) this.logger.info({ tenant, position }, 'projector: every projection caught up');
   }
 
   private async run(): Promise<void> {
@@ -231,7 +208,7 @@ export class Projector {
   private async idle(): Promise<void> {
     let until = this.nextPollAt;
     if (this.ready) for (const tenant of this.dirty) until = Math.min(until, this.progress(tenant).retryAt);
-    if (this.ready) for (const { catchUp } of this.tenants.values()) if (catchUp) until = Math.min(until, catchUp.retryAt);
+    if (this.ready) for (const { catchUp } of this.lanes.byTenant.values()) if (catchUp) until = Math.min(until, catchUp.retryAt);
     await this.alarm.sleep(until - Date.now());
   }
 
@@ -239,7 +216,7 @@ export class Projector {
     try {
       // Checkpoints move under us when another projector instance or a rebuild works on the same database.
       const checkpoints = await loadCheckpoints(this.sql, this.names);
-      for (const tenant of new Set([...this.tenants.keys(), ...checkpoints.keys()])) this.track(tenant, checkpoints.get(tenant) ?? new Map());
+      for (const tenant of new Set([...this.lanes.byTenant.keys(), ...checkpoints.keys()])) this.track(tenant, checkpoints.get(tenant) ?? new Map());
       this.ready = true;
       for (const { stream, lastSequence } of await this.store.listStreams()) {
         const p = this.progress(stream);
@@ -269,20 +246,15 @@ export class Projector {
       this.dirty.delete(tenant);
       if (await this.step(tenant, 'live')) worked = true;
     }
-    for (const [tenant, { catchUp }] of [...this.tenants]) {
+    for (const [tenant, { catchUp }] of [...this.lanes.byTenant]) {
       if (!this.running) break;
       if (catchUp && catchUp.retryAt <= now && (await this.step(tenant, 'catch_up'))) worked = true;
     }
     return worked;
   }
 
-  private lane(tenant: string, lane: Lane): TenantProgress | null {
-    const t = this.tenant(tenant);
-    return lane === 'live' ? t.live : t.catchUp;
-  }
-
   private async step(tenant: string, lane: Lane): Promise<boolean> {
-    const p = this.lane(tenant, lane)!;
+    const p = this.lanes.lane(tenant, lane)!;
     try {
       const feeds = lane === 'live' ? this.feeds : null;
       const read = feeds ? (s: string, from: number, limit: number) => feeds.read(s, from, limit) : undefined;
@@ -379,19 +351,6 @@ export class Projector {
     const log = level === 'ERROR' ? this.logger.error : this.logger.warn;
     log.call(this.logger, { tenant, position: p.position, attempts: p.attempts, retryInMs: delay, err: message }, 'projector: tenant batch not applied');
   }
-}
-
-function freshProgress(position: number): TenantProgress {
-  return { position, head: position, attempts: 0, retryAt: 0, problem: null, rejections: 0 };
-}
-
-/** A step of the tenant worked: no failure is pending any more. */
-function recovered(p: TenantProgress): void {
-  p.attempts = 0;
-  p.retryAt = 0;
-  p.problem = null;
-  p.limit = undefined;
-  p.rejections = 0;
 }
 
 function messageOf(err: unknown): string {
