@@ -33,7 +33,7 @@ function recording(applied: Applied): ReadModelProjection[] {
   }));
 }
 
-describe('a projection added to a running deployment', () => {
+describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added to a running deployment (follow: %s)', (follow) => {
   let db: TestDatabase;
   let store: EventStore;
   const running: Projector[] = [];
@@ -42,7 +42,7 @@ describe('a projection added to a running deployment', () => {
     db = await createTestDatabase();
     store = await openTestEventStore(db.sql);
     // The new read model's own table, in this test's schema.
-    await db.sql.query('CREATE TABLE key_sightings (tenant_id text NOT NULL, sequence bigint NOT NULL, PRIMARY KEY (tenant_id, sequence))');
+    await db.sql.query('CREATE TABLE IF NOT EXISTS key_sightings (tenant_id text NOT NULL, sequence bigint NOT NULL, PRIMARY KEY (tenant_id, sequence))');
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.stop()));
@@ -57,7 +57,7 @@ describe('a projection added to a running deployment', () => {
     const early: Receipt[] = [];
     for (let i = 0; i < 12; i++) early.push(givenKeyGenerated(s), ...givenActionLifecycle(s, 'allow'));
     await appendReceipts(store, early);
-    const shipped = new Projector({ store, sql: db.sql, pollIntervalMs: 50 });
+    const shipped = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50 });
     running.push(shipped);
     await shipped.start();
     expect(await shipped.waitForPosition(s.tenantId, early.length, 20_000)).toBe(true);
@@ -78,7 +78,7 @@ describe('a projection added to a running deployment', () => {
     };
     const applied: Applied = new Map();
     const projections = [...recording(applied), sightings];
-    const upgraded = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 50, batchSize: 5, projections });
+    const upgraded = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50, maxBackoffMs: 50, batchSize: 5, projections });
     running.push(upgraded);
     await upgraded.start();
     expect(upgraded.position(s.tenantId)).toBe(early.length);
@@ -112,12 +112,12 @@ describe('a projection added to a running deployment', () => {
     const s = new ReceiptStreamBuilder(uniqueNamespace('ryw'));
     await appendReceipts(store, givenActionLifecycle(s, 'allow'));
     const blocked: ReadModelProjection = { name: 'never_ready', tables: [], apply: () => Promise.reject(new Error('never ready')) };
-    const shipped = new Projector({ store, sql: db.sql, pollIntervalMs: 50 });
+    const shipped = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50 });
     running.push(shipped);
     await shipped.start();
     expect(await shipped.waitForPosition(s.tenantId, 3, 20_000)).toBe(true);
     await shipped.stop();
-    const p = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 50, projections: [...READ_MODEL_PROJECTIONS, blocked] });
+    const p = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50, maxBackoffMs: 50, projections: [...READ_MODEL_PROJECTIONS, blocked] });
     running.push(p);
     await p.start();
     const { lastSequence } = await appendReceipts(store, givenActionLifecycle(s, 'deny'));
@@ -134,7 +134,7 @@ describe('a projection added to a running deployment', () => {
     const refusedByAll = { ...givenKeyGenerated(s), timestamp: 'not-a-timestamp' };
     const early = [...first, refusedByAll, ...givenActionLifecycle(s, 'allow')];
     await appendReceipts(store, early);
-    const shipped = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1 });
+    const shipped = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1 });
     running.push(shipped);
     await shipped.start();
     expect(await shipped.waitForPosition(s.tenantId, early.length, 20_000)).toBe(true);
@@ -153,7 +153,7 @@ describe('a projection added to a running deployment', () => {
       },
     };
     const projections = [...READ_MODEL_PROJECTIONS, picky];
-    const p = new Projector({ store, sql: db.sql, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1, projections });
+    const p = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1, projections });
     running.push(p);
     await p.start();
     await eventually(async () => (await readProjectionStatus(store, db.sql, projections)).find((t) => t.tenant === s.tenantId)!.projections.every((x) => x.lag === 0));

@@ -162,7 +162,7 @@ export class Projector {
 
   /** Each projection's checkpoint of `tenant` as this projector knows it. */
   checkpoints(tenant: string): StreamCheckpoints {
-    return this.lanes.get(tenant).checkpoints;
+    return this.lanes.byTenant.get(tenant)?.checkpoints ?? new Map();
   }
 
   status(): ProjectorStatus {
