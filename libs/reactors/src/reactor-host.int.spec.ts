@@ -308,19 +308,26 @@ describe.each(backends)('ReactorHost on %s', (_label, open) => {
     const tenant = stream();
     const name = `batch_${tenant}`;
     const batches: number[][] = [];
+    const answers: number[] = [];
     const h = host({ batchSize: 4 });
     h.register({
       name,
       async handleBatch(events, ctx) {
         if (ctx.stream !== tenant) return events[events.length - 1]!.sequence;
         batches.push(events.map((e) => e.sequence));
-        return Math.min(events[events.length - 1]!.sequence, events[0]!.sequence + 1); // at most two per call
+        const upTo = Math.min(events[events.length - 1]!.sequence, events[0]!.sequence + 1); // at most two per call
+        answers.push(upTo);
+        return upTo;
       },
     });
     await append(tenant, 5);
     await h.start();
-    await until('the whole stream', () => batches.flat().includes(5));
-    expect(batches.map((batch) => batch[0])).toEqual([1, 3, 5]);
+    await until('the end of the stream', () => answers.includes(5));
+    // Consecutive events, at most batchSize, each batch right after what the previous one answered.
+    batches.forEach((batch, i) => {
+      expect(batch).toEqual(Array.from({ length: batch.length }, (_, k) => (i === 0 ? 1 : answers[i - 1]! + 1) + k));
+      expect(batch.length).toBeLessThanOrEqual(4);
+    });
     expect(h.status(name)!.lagEvents).toBe(0);
   });
 });

@@ -140,7 +140,11 @@ export class ReactorHost {
         this.launchStep(slot);
         this.launchTimers(slot);
       }
-      if (this.running) await this.alarm.sleep(this.wakeAt() - this.now());
+      if (!this.running) break;
+      const ms = this.wakeAt() - this.now();
+      // Work is due at once: still let I/O (the handlers in flight) run before the next round.
+      if (ms <= 0) await new Promise((resolve) => setImmediate(resolve));
+      else await this.alarm.sleep(ms);
     }
   }
 
@@ -150,7 +154,7 @@ export class ReactorHost {
     for (const slot of this.slots.values()) {
       if (!slot.leased) continue;
       if (!slot.busy) for (const stream of slot.dirty) at = Math.min(at, Math.max(slot.cursor(stream).retryAt, slot.reactor.readyAt?.() ?? 0));
-      if (slot.nextTimerAt !== null && slot.runningTimers.size < slot.timerConcurrency) at = Math.min(at, slot.nextTimerAt);
+      if (slot.nextTimerAt !== null && !slot.scanningTimers && slot.runningTimers.size < slot.timerConcurrency) at = Math.min(at, slot.nextTimerAt);
     }
     return at;
   }

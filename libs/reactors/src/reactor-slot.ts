@@ -24,6 +24,8 @@ export class ReactorSlot {
   /** The earliest due time known (epoch ms), or null: no timer. */
   nextTimerAt: number | null = null;
   timersPending = 0;
+  /** Grows with every timer set here: a look for due timers that overlapped one looks again. */
+  timersSet = 0;
   timerProblem: { key: string; message: string } | null = null;
   deadLetters = 0;
   retries = 0;
@@ -81,6 +83,7 @@ export class ReactorSlot {
         const at = dueAt instanceof Date ? dueAt : new Date(dueAt);
         await setTimer(this.sql, this.name, stream, key, at, payload);
         this.timersPending++;
+        this.timersSet++;
         if (this.nextTimerAt === null || at.getTime() < this.nextTimerAt) this.nextTimerAt = at.getTime();
         this.onTimerSet();
       },

@@ -22,6 +22,7 @@ const timerId = (t: { stream: string; key: string }) => `${t.stream}\u0001${t.ke
  */
 export async function fireDueTimers(f: TimerFiring): Promise<void> {
   const { slot, sql } = f;
+  const setBefore = slot.timersSet;
   const room = slot.timerConcurrency - slot.runningTimers.size;
   const due = await dueTimers(sql, slot.name, new Date(f.now()), room + slot.runningTimers.size);
   let launched = 0;
@@ -36,7 +37,8 @@ export async function fireDueTimers(f: TimerFiring): Promise<void> {
       slot.nextTimerAt = f.now(); // look again: the next one may be due already
     }));
   }
-  slot.nextTimerAt = await nextTimerDueAt(sql, slot.name, [...slot.runningTimers].map((id) => id.split('\u0001') as [string, string]));
+  const next = await nextTimerDueAt(sql, slot.name, [...slot.runningTimers].map((id) => id.split('\u0001') as [string, string]));
+  slot.nextTimerAt = slot.timersSet === setBefore ? next : f.now();
 }
 
 async function fire(f: TimerFiring, timer: StoredTimer): Promise<void> {

@@ -7,8 +7,10 @@ import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
 import { AppendMonitor, OpsRuntime } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
-import { ApprovalTimerService, Projector, waitForCheckpoint } from '@oars/readmodels';
+import { Projector, waitForCheckpoint } from '@oars/readmodels';
 import { ExecutionConsumer } from '@oars/connectors';
+import { ReactorHost } from '@oars/reactors';
+import { approvalTimersReactor } from './reactors/approval-timers.reactor';
 
 export interface RuntimeLogger {
   info(obj: object | string, msg?: string): void;
@@ -37,6 +39,8 @@ export interface Runtime {
   readonly ops: OpsRuntime;
   /** [lifecycle] The HTTP connector execution consumer; it runs wherever the projector runs. */
   readonly executions: ExecutionConsumer | null;
+  /** The durable reactors of this process (one follower loop), where the projector runs. */
+  readonly reactors: ReactorHost | null;
   /** Resolves true once the read models reflect `sequence` of the tenant's stream (bounded by the configured wait). */
   waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
   /** Waits (bounded) until the read models reflect every write this process made for these tenants. */
@@ -119,19 +123,18 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     logger,
   });
   ops.start();
-  // [approvals] Stage SLAs and approval expiry fire from timers, in the process that runs the projector.
-  const approvalTimers = projector
-    ? new ApprovalTimerService({ store, sql, writer, logger, waitForPosition: (t, s) => projector.waitForPosition(t, s, config.readWaitMs) })
+  // The reactors (connector executions, approval timers) run beside the projector, with one follower
+  // loop that follows the streams as the projector does.
+  const reactors = projector ? new ReactorHost({ store, sql, logger, follow }) : null;
+  // [approvals] Stage SLAs and approval expiry fire from durable timers.
+  reactors?.register(approvalTimersReactor({ store, writer }));
+  // [lifecycle] Without configured HTTP connectors no action awaits one, so the executions reactor is
+  // not registered at all (configured later, it catches up from its checkpoint).
+  const executions = reactors && config.httpConnectors.length > 0
+    ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, host: reactors })
     : null;
-  approvalTimers?.start();
-  // [lifecycle] HTTP connector executions are driven from the streams beside the projector. Without
-  // configured HTTP connectors no action awaits one, so the consumer does not read the streams at all
-  // (configured later, it catches up from its checkpoint). It follows the streams as the projector
-  // does, and pauses as long after a step that did work (each step may save its checkpoint).
-  const executions = projector && config.httpConnectors.length > 0
-    ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, follow, coalesceMs })
-    : null;
-  if (executions) await executions.start();
+  await reactors?.start();
+  await executions?.start();
 
   const runtime: Runtime = {
     config,
@@ -142,6 +145,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     projector,
     ops, // ops (issue 4)
     executions,
+    reactors,
     async waitForPosition(tenantId, sequence) {
       if (projector) return projector.waitForPosition(tenantId, sequence, config.readWaitMs);
       return waitForCheckpoint(sql, tenantId, sequence, config.readWaitMs);
@@ -173,8 +177,8 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     },
     async close() {
       await ops.close(); // ops (issue 4)
+      await reactors?.stop();
       await executions?.stop(); // [lifecycle]
-      await approvalTimers?.stop(); // [approvals]
       if (projector) await projector.stop();
       await stores.close();
     },

@@ -2,7 +2,6 @@ import type { SqlExecutor } from '@oars/db';
 import { type ApprovalState, approvalDueAt, approvalIdOf, approvalOf } from '@oars/domain';
 import type { Receipt } from '@oars/receipts';
 import type { ReadModelProjection } from '../read-model';
-import { signalApprovalDue } from './approval-due.signal';
 
 /** Action receipts that end an action: one arriving while its approval is pending closes the approval. */
 const CLOSING_TYPES: ReadonlySet<string> = new Set(['action.denied', 'action.executed', 'action.failed', 'action.quarantined', 'action.canceled']);
@@ -45,10 +44,6 @@ export const approvalsProjection: ReadModelProjection = {
     if (changed.size === 0) return;
     const list = [...changed.values()];
     for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) await upsert(tx, list.slice(i, i + ROWS_PER_STATEMENT));
-    for (const { state } of changed.values()) {
-      const due = approvalDueAt(state);
-      if (due) signalApprovalDue(Date.parse(due));
-    }
   },
 };
 
