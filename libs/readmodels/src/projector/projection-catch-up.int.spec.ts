@@ -10,6 +10,7 @@ import { readProjectionStatus } from '../rebuild/projection-status';
 import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
 import { openTestEventStore } from '../testing/test-event-store';
 import { Projector } from './projector';
+import { projectNextBatch } from './stream-batch';
 
 async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -164,5 +165,42 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added t
     ]);
     const { rows } = await db.sql.query<{ n: string }>('SELECT count(*) AS n FROM receipts WHERE tenant_id = $1', [s.tenantId]);
     expect(Number(rows[0]!.n)).toBe(early.length - 1);
+  });
+});
+
+describe('a projection that reads another', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = await openTestEventStore(db.sql);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('is applied only together with it, after it: never ahead of what it reads', async () => {
+    const s = new ReceiptStreamBuilder(uniqueNamespace('dep'));
+    await appendReceipts(store, [givenKeyGenerated(s), givenKeyGenerated(s), givenKeyGenerated(s), givenKeyGenerated(s)]);
+    const calls: string[] = [];
+    const record = (name: string, reads?: string[]): ReadModelProjection => ({
+      name,
+      tables: [],
+      reads,
+      apply: async (_tx, receipts) => void calls.push(`${name} ${receipts.map((r) => r.sequence).join(',')}`),
+    });
+    const projections = [record('base'), record('dependent', ['base'])];
+    // `dependent` is at 2, `base` (reset, say) at 0.
+    await db.sql.query("INSERT INTO projection_checkpoints (projection, stream, position) VALUES ('base', $1, 0), ('dependent', $1, 2)", [s.tenantId]);
+
+    // From the read position (2): `base` cannot take events 3 and 4, so `dependent` does not either.
+    expect(await projectNextBatch(store, db.sql, s.tenantId, 2, 10, { projections })).toMatchObject({ kind: 'moved', position: 0 });
+    expect(calls).toEqual([]);
+    // From the lowest checkpoint: `base` first, then `dependent` past its own checkpoint.
+    const outcome = await projectNextBatch(store, db.sql, s.tenantId, 0, 10, { projections });
+    expect(outcome).toMatchObject({ kind: 'applied', position: 4, count: 4, checkpoints: new Map([['base', 4], ['dependent', 4]]) });
+    expect(calls).toEqual(['base 1,2,3,4', 'dependent 3,4']);
   });
 });
