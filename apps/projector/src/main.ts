@@ -8,7 +8,7 @@ import { type Runtime, createRuntime } from '@oars/runtime';
 
 /**
  * The projector process: follows every tenant stream of the region into the Postgres read models and
- * runs the consumers that live beside it (approval timers, execution, integrity) — the same runtime
+ * runs the reactors that live beside it (one ReactorHost: approval timers, connector execution) and the integrity verifier — the same runtime
  * as the API, without HTTP.
  */
 async function main(): Promise<void> {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
   const runtime = await createRuntime(config, { runProjector: true, logger });
   logger.info({ eventStore: config.eventStore, region: config.region }, 'projector started');
-  const report = setInterval(() => logger.info({ status: runtime.projector?.status() }, 'projector status'), 60_000);
+  const report = setInterval(() => logger.info({ status: runtime.projector?.status(), reactors: runtime.reactors?.statuses() }, 'projector status'), 60_000);
   report.unref();
   const metricsServer = config.projectorMetricsPort > 0 ? await serveMetrics(runtime, config.host, config.projectorMetricsPort) : null;
   if (metricsServer) logger.info({ port: config.projectorMetricsPort }, 'projector metrics at /metrics');

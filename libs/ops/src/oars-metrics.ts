@@ -232,6 +232,13 @@ function registerOpsGauges(registry: Registry, ops: OpsRuntime): void {
     gauge('oars_integrity_verified_receipts', 'Receipts re-checked by the integrity verifier since the process started.', (g) => g.set(verifier.status().checkedReceipts));
     gauge('oars_integrity_rate_limit', 'Receipts per second the integrity verifier may check now: its maximum, or its minimum while appends outpace it.', (g) => g.set(verifier.status().maxReceiptsPerSecond));
   }
+  const perReactor = (read: (r: ReturnType<OpsRuntime['reactors']>[number]) => number) => (g: Gauge<string>) => {
+    for (const r of ops.reactors()) g.set({ reactor: r.reactor }, read(r));
+  };
+  gauge('oars_reactor_lag_events', 'Events a reactor run by this process has not handled yet, by reactor (0 on a standby instance).', perReactor((r) => r.lagEvents), ['reactor']);
+  gauge('oars_reactor_dead_letters', 'Events and timers a reactor parked after its tries, by reactor (counted at its last poll).', perReactor((r) => r.deadLetters), ['reactor']);
+  gauge('oars_reactor_retries', 'Failed tries of events and timers by the reactors of this process since it started, by reactor.', perReactor((r) => r.retries), ['reactor']);
+  gauge('oars_reactor_timers_pending', 'Durable timers waiting to fire, by reactor.', perReactor((r) => r.timersPending), ['reactor']);
   gauge('oars_slo_error_budget_remaining', 'Share of the 30-day error budget left per SLI (1 = untouched; absent without data).', (g) => {
     for (const r of ops.slo.report()) if (r.errorBudget.remaining !== null) g.set({ sli: r.id }, r.errorBudget.remaining);
   }, ['sli']);

@@ -36,9 +36,20 @@ export interface OpsRuntimeOptions {
   /** Verify in a low-priority worker thread (the runtime does); absent: on the main thread, in slices. */
   integrityWorker?: IntegrityCheckWorkerOptions;
   logger?: OpsLogger;
+  /** The durable reactors of this process (their lag, dead letters, retries and timers become metrics). */
+  reactors?: () => readonly ReactorMetrics[];
   sloFlushIntervalMs?: number;
   securityFlushIntervalMs?: number;
   sampleIntervalMs?: number;
+}
+
+/** What the metrics read of one reactor (a `ReactorStatus` of @oars/reactors fits). */
+export interface ReactorMetrics {
+  reactor: string;
+  lagEvents: number;
+  deadLetters: number;
+  retries: number;
+  timersPending: number;
 }
 
 export type DecisionListener = (decisions: readonly DecisionObservation[], outcome: AppendOutcome & { ok: true }) => void;
@@ -60,6 +71,8 @@ export class OpsRuntime {
   readonly nats: NatsConnectionWatch | null;
   readonly appends: AppendMonitor;
   readonly sql: SqlClient;
+  /** The reactors of this process, for the metrics (none where no reactor runs). */
+  readonly reactors: () => readonly ReactorMetrics[];
   private readonly checkWorker: IntegrityCheckWorker | null;
   private readonly decisionListeners = new Set<DecisionListener>();
   private readonly unsubscribe: () => void;
@@ -69,6 +82,7 @@ export class OpsRuntime {
     const warn = (what: string) => (err: unknown) => logger?.warn({ err: err instanceof Error ? err.message : String(err) }, what);
     this.sql = sql;
     this.appends = appends;
+    this.reactors = options.reactors ?? (() => []);
     this.slo = new SloTracker({ sql, flushIntervalMs: options.sloFlushIntervalMs, onError: warn('ops: SLO minutes not flushed') });
     this.security = new SecurityEventRecorder({
       sql,

@@ -8,7 +8,7 @@ import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars
 import { AppendMonitor, OpsRuntime } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
 import { Projector, waitForCheckpoint } from '@oars/readmodels';
-import { ExecutionConsumer } from '@oars/connectors';
+import { EXECUTIONS_REACTOR, ExecutionConsumer } from '@oars/connectors';
 import { ReactorHost } from '@oars/reactors';
 import { approvalTimersReactor } from './reactors/approval-timers.reactor';
 
@@ -121,6 +121,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     integrity: { maxReceiptsPerSecond: config.integrityMaxReceiptsPerSecond, minReceiptsPerSecond: config.integrityMinReceiptsPerSecond },
     integrityWorker: { nice: config.integrityNice },
     logger,
+    reactors: () => reactors?.statuses() ?? [],
   });
   ops.start();
   // The reactors (connector executions, approval timers) run beside the projector, with one follower
@@ -172,6 +173,9 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
         result.projector = { state: s.state, message: s.message };
       }
       if (executions) result.executions = executions.status(); // [lifecycle]
+      for (const r of reactors?.statuses() ?? []) {
+        if (r.reactor !== EXECUTIONS_REACTOR) result[`reactor.${r.reactor}`] = { state: r.state, message: r.message };
+      }
       Object.assign(result, ops.readiness()); // ops (issue 4): 'integrity'
       return result;
     },
