@@ -4,3 +4,4 @@ export * from './kv-key-vault';
 export * from './keyring';
 export * from './receipt-draft';
 export * from './tenant-chain.writer';
+export * from './commands';

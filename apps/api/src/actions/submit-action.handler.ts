@@ -1,39 +1,26 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  APPROVAL_WORKFLOW_SUBJECT,
-  type ActionContext,
-  PUBLISHED_POLICY_SUBJECT,
-  alertForOutcome,
-  decideSubmitAction,
-  defaultApprovalWorkflow,
-  actionStatusOf,
-  executorOf,
-  isTerminalActionState,
-  openApproval,
-  planExecution,
-} from '@oars/domain';
-import { type ConnectorRequestKey, type RecordedOutcome, deleteConnectorRequest, saveConnectorRequest } from '@oars/connectors';
-import { type ReceiptDraft, derivedId, randomHex32, randomId } from '@oars/ledger';
-import { builtInDefaultPolicy, evaluatePolicy, scoreRisk } from '@oars/policy';
-import { approvalWorkflowOf, publishedPolicyOf } from '../settings/tenant-settings';
-import { getAction } from '@oars/readmodels';
-import { type Receipt, hashCanonical } from '@oars/receipts';
+import { APPROVAL_WORKFLOW_SUBJECT, PUBLISHED_POLICY_SUBJECT, defaultApprovalWorkflow, executorOf, planExecution } from '@oars/domain';
+import { type ConnectorRequestKey, type RecordedOutcome, saveConnectorRequest } from '@oars/connectors';
+import { derivedId, handleActionCommand, lastChainReceipt, randomId } from '@oars/ledger';
+import { builtInDefaultPolicy } from '@oars/policy';
+import { hashCanonical } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
-import { alertDraft } from '../alerts/alert-draft';
-import { ApiError } from '../http/api-error';
+import { approvalWorkflowOf, publishedPolicyOf } from '../settings/tenant-settings';
 import { RUNTIME } from '../runtime.token';
 import { SubmitAction } from './submit-action.command';
 import { type SubmitActionResponse, submitResponseOf } from './submit-action.response';
+import { forgetUnusedInput, replaySubmission } from './submit-action.replay';
 
-type Outcome = { kind: 'new'; response: SubmitActionResponse } | { kind: 'existing'; sequence: number };
+type Result = { response: SubmitActionResponse; position: number };
 
 /**
- * Scores, decides and records a submitted action. Rules live in libs/policy and libs/domain; this
- * handler only gathers facts, asks the chain writer to append the receipts, and shapes the answer.
+ * `POST /v1/actions` (rules: SubmitAction of the action decider). This adapter builds the command
+ * from the request and the tenant's policy and workflow as of the head it is appended after, and
+ * shapes the answer; an HTTP connector's input is stored first and its fast outcome waited for.
  */
 @CommandHandler(SubmitAction)
-export class SubmitActionHandler implements ICommandHandler<SubmitAction, { response: SubmitActionResponse; position: number }> {
+export class SubmitActionHandler implements ICommandHandler<SubmitAction, Result> {
   /** Tools OARS executes through a configured HTTP connector (OARS_HTTP_CONNECTORS). */
   private readonly httpToolIds: ReadonlySet<string>;
 
@@ -41,16 +28,11 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
     this.httpToolIds = new Set(runtime.config.httpConnectors.map((c) => c.toolId));
   }
 
-  async execute(cmd: SubmitAction): Promise<{ response: SubmitActionResponse; position: number }> {
-    const { body, caller, requestId } = cmd;
+  async execute({ body, caller, requestId, idempotencyKey }: SubmitAction): Promise<Result> {
     const tenantId = body.tenantId;
     const userId = body.userContext?.userId ?? caller.subject;
-    const context: ActionContext = {
-      ...(body.context?.environment !== undefined ? { environment: body.context.environment } : {}),
-      ...(body.context?.dataTypes !== undefined ? { dataTypes: body.context.dataTypes } : {}),
-      requestedAt: new Date().toISOString(),
-    };
-    const requestHash = cmd.idempotencyKey
+    const resource = { toolId: body.resource.toolId, operation: body.resource.operation, target: body.resource.target };
+    const requestHash = idempotencyKey
       ? hashCanonical({
           endpoint: 'POST /v1/actions', tenantId, subject: caller.subject, agentId: body.agentId,
           userContext: { userId, ...(body.userContext?.sessionId ? { sessionId: body.userContext.sessionId } : {}) },
@@ -58,92 +40,44 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, { resp
           resource: body.resource, input: body.input,
         })
       : null;
-    const actionId = cmd.idempotencyKey ? derivedId('act', tenantId, caller.subject, cmd.idempotencyKey) : randomId('act');
+    const actionId = idempotencyKey ? derivedId('act', tenantId, caller.subject, idempotencyKey) : randomId('act');
 
-    const resource = { toolId: body.resource.toolId, operation: body.resource.operation, target: body.resource.target };
-    const inputHash = hashCanonical(body.input);
-    const actor = { userId, agentId: body.agentId, serviceId: 'oars-gateway', delegationChain: [userId, body.agentId, 'oars-gateway'] };
-    const telemetry = { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId };
-    let output: Record<string, unknown> | null = null;
-
-    // Execution (lifecycle): an HTTP connector's input is stored before the approval can be
-    // appended (receipts keep only its hash); its execution consumer calls the endpoint later, never
-    // this request. The wait, if configured, is registered first so a fast outcome is not missed.
+    // An HTTP connector's input is stored before the approval can be appended (receipts keep only
+    // its hash); its execution consumer calls the endpoint later, never this request. The wait, if
+    // configured, is registered first so a fast outcome is not missed.
     const viaHttp = executorOf(resource.toolId, this.httpToolIds) === 'http';
-    const inputKey: ConnectorRequestKey = { tenantId, actionId, inputHash };
+    const inputKey: ConnectorRequestKey = { tenantId, actionId, inputHash: hashCanonical(body.input) };
     const storedInput = viaHttp ? await saveConnectorRequest(this.runtime.sql, inputKey, resource.toolId, body.input) : false;
     const outcome: Promise<RecordedOutcome | null> | null =
       viaHttp && this.runtime.executions ? this.runtime.executions.waitForOutcome(tenantId, actionId, this.runtime.config.connectorWaitMs) : null;
+    // The built-in connectors are deterministic: the output an executed answer shows.
+    const planned = planExecution(actionId, resource, body.input, this.httpToolIds);
+    const output = planned?.status === 'executed' ? planned.output : null;
 
-    const { value, position } = await this.runtime.writer.write<Outcome>(tenantId, async (ctx) => {
-      if (cmd.idempotencyKey) {
-        const existing = await this.runtime.store.lastBySubject(tenantId, `action.${actionId}`);
-        if (existing) return { drafts: [], finish: () => ({ kind: 'existing', sequence: existing.sequence }) };
-      }
-      // The tenant's published policy and workflow as of the head this write lands on.
-      const policy = publishedPolicyOf(ctx.setting(PUBLISHED_POLICY_SUBJECT)) ?? builtInDefaultPolicy(tenantId);
-      const risk = scoreRisk(resource, policy.riskConfig, context);
-      const evaluation = evaluatePolicy(policy, { resource, context, risk });
-      const execution = planExecution(actionId, resource, body.input, this.httpToolIds);
-      output = execution?.status === 'executed' ? execution.output : null;
-      const approval =
-        evaluation.decision === 'approve'
-          ? openApproval({
-              actionId, tenantId, riskTier: risk.tier, requestedBy: userId, context,
-              workflow: approvalWorkflowOf(ctx.setting(APPROVAL_WORKFLOW_SUBJECT)) ?? defaultApprovalWorkflow(tenantId),
-              now: context.requestedAt,
-              expirySeconds: this.runtime.config.approvalExpirySeconds || null,
-              plannedExecution: execution,
-            })
-          : undefined;
-      const transitions = decideSubmitAction({
-        actionId, context, decision: evaluation.decision, riskTier: risk.tier, idempotencyRequestHash: requestHash,
-        ...(approval ? { approval } : {}),
-        ...(execution && evaluation.decision === 'allow' ? { execution } : {}),
-      }).map((t) => (viaHttp && t.type === 'action.approved' ? { ...t, data: { ...t.data, executedBy: 'http' } } : t));
-      const policyFacts = { policySetId: evaluation.policySetId, policyVersion: evaluation.policyVersion, policyHash: evaluation.policyHash, decision: evaluation.decision, ruleIds: evaluation.ruleIds, rationale: evaluation.rationale };
-      const drafts: ReceiptDraft[] = transitions.map((t) => ({
-        subject: `action.${actionId}`, actionId, actor, resource, policy: policyFacts, risk, inputHash, telemetry,
-        receiptId: derivedId('rcpt', actionId, t.type), type: t.type, data: t.data,
-      }));
-      const finalType = transitions[transitions.length - 1]!;
-      const alert = alertForOutcome({
-        tenantId, actionId, resource, risk, now: context.requestedAt,
-        state: finalType.type.slice('action.'.length),
-        error: typeof finalType.data.error === 'string' ? finalType.data.error : null,
-      });
-      const actionDrafts = drafts.length;
-      if (alert) drafts.push(alertDraft(alert));
-      return { drafts, finish: (receipts: Receipt[]) => ({ kind: 'new', response: submitResponseOf(actionId, receipts[actionDrafts - 1]!, output) }) };
+    const { value, position } = await handleActionCommand(this.runtime, {
+      tenantId, actionId, requestId, knownNew: !idempotencyKey,
+      command: (_action, ctx) => ({
+        type: 'SubmitAction',
+        data: {
+          agentId: body.agentId, userId, resource, input: body.input, idempotencyRequestHash: requestHash,
+          context: { ...(body.context?.environment !== undefined ? { environment: body.context.environment } : {}), ...(body.context?.dataTypes !== undefined ? { dataTypes: body.context.dataTypes } : {}) },
+          policy: publishedPolicyOf(ctx.setting(PUBLISHED_POLICY_SUBJECT)) ?? builtInDefaultPolicy(tenantId),
+          workflow: approvalWorkflowOf(ctx.setting(APPROVAL_WORKFLOW_SUBJECT)) ?? defaultApprovalWorkflow(tenantId),
+          approvalExpirySeconds: this.runtime.config.approvalExpirySeconds || null,
+          httpToolIds: this.httpToolIds,
+        },
+        metadata: { tenantId, actionId, now: new Date().toISOString() },
+      }),
+      answer: (o) => {
+        const last = lastChainReceipt(o);
+        return last ? { kind: 'new' as const, response: submitResponseOf(actionId, last, output) } : { kind: 'existing' as const, sequence: o.state.latest!.sequence };
+      },
     });
     if (value.kind === 'new') {
       const done = value.response.state === 'approved' && outcome ? await outcome : null;
       return done ? { response: submitResponseOf(actionId, done.receipt, done.output), position: done.receipt.sequence } : { response: value.response, position };
     }
-    if (storedInput) await this.forgetUnusedInput(inputKey);
-    const replayed = planExecution(actionId, resource, body.input, this.httpToolIds);
-    return this.replay(tenantId, actionId, requestHash!, value.sequence, replayed?.status === 'executed' ? replayed.output : null);
-  }
-
-  /**
-   * A retry stored an input for an action that already exists: keep it only while that action still
-   * waits for its connector with this very input (the first submission's copy may be this one).
-   */
-  private async forgetUnusedInput(key: ConnectorRequestKey): Promise<void> {
-    const latest = (await this.runtime.store.lastBySubject(key.tenantId, `action.${key.actionId}`))?.data as unknown as Receipt | undefined;
-    if (!latest || latest.inputHash !== key.inputHash || isTerminalActionState(actionStatusOf(latest).state)) await deleteConnectorRequest(this.runtime.sql, key);
-  }
-
-  /** The same Idempotency-Key again: the stored answer for the same request, 409 for a different one. */
-  private async replay(tenantId: string, actionId: string, requestHash: string, sequence: number, output: Record<string, unknown> | null) {
-    await this.runtime.waitForPosition(tenantId, sequence);
-    const found = await getAction(this.runtime.sql, [tenantId], actionId);
-    if (!found) throw new ApiError(503, 'dependency_unavailable', 'The action is recorded but not yet readable; retry shortly.');
-    const first = found.receipts[0]!;
-    if ((first.data as { idempotencyRequestHash?: string }).idempotencyRequestHash !== requestHash) {
-      throw new ApiError(409, 'idempotency_conflict', 'Idempotency-Key was already used with a different request payload.');
-    }
-    const last = found.receipts.filter((r) => r.type.startsWith('action.')).pop()!;
-    return { response: submitResponseOf(actionId, last, last.type === 'action.executed' ? output : null), position: last.sequence };
+    if (storedInput) await forgetUnusedInput(this.runtime, inputKey);
+    return replaySubmission(this.runtime, tenantId, actionId, requestHash!, value.sequence, output);
   }
 }

@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { APPROVAL_WORKFLOW_SUBJECT, type ApprovalEscalation, type ApprovalWorkflow, defaultApprovalWorkflow } from '@oars/domain';
-import { fireApprovalTimers, listOverdueStages } from '@oars/readmodels';
-import type { Receipt } from '@oars/receipts';
+import { fireApprovalTimers, latestReceipt } from '@oars/ledger';
+import { listOverdueStages } from '@oars/readmodels';
 import type { Runtime } from '@oars/runtime';
 import { TENANT_ID_PATTERN } from '../actions/submit-action.dto';
 import { Caller, RequireScope, assertTenantAccess } from '../auth/auth.guard';
@@ -37,8 +37,7 @@ export class ApprovalAdminController {
   async workflow(@Param('tenantId') tenantId: string, @Caller() caller: Principal): Promise<ApprovalWorkflow> {
     assertTenantId(tenantId);
     assertTenantAccess(caller, tenantId);
-    const event = await this.runtime.store.lastBySubject(tenantId, APPROVAL_WORKFLOW_SUBJECT);
-    return approvalWorkflowOf(event ? (event.data as unknown as Receipt) : null) ?? defaultApprovalWorkflow(tenantId);
+    return approvalWorkflowOf(await latestReceipt(this.runtime.store, tenantId, APPROVAL_WORKFLOW_SUBJECT)) ?? defaultApprovalWorkflow(tenantId);
   }
 
   @Post('tenants/:tenantId/approval-workflow')

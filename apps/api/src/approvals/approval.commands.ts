@@ -2,7 +2,7 @@ import type { Principal } from '../auth/token-registry';
 import type { ApprovalDecisionDto } from './approval.dto';
 import type { ApprovalStageDto } from './approval-workflow.dto';
 
-/** DecideApproval: `approverId` is already bound to the caller (or an allowed impersonation). */
+/** The DecideApproval request (its handler builds the domain command): `approverId` is already bound to the caller (or an allowed impersonation). */
 export class DecideApproval {
   constructor(
     readonly approvalId: string,

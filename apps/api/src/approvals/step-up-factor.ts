@@ -1,5 +1,6 @@
 import { type StepUpEnrollment, base32Decode, stepUpEnrollmentOf, stepUpSubjectOf } from '@oars/domain';
-import { type Receipt, openPrivateKey } from '@oars/receipts';
+import { latestReceipt } from '@oars/ledger';
+import { openPrivateKey } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { ApiError } from '../http/api-error';
 
@@ -14,8 +15,7 @@ export interface StepUpFactor {
  * whose secret cannot be found fails closed (503) rather than falling back to the shared code.
  */
 export async function loadStepUpFactor(runtime: Runtime, kek: Buffer, tenantId: string, approverId: string): Promise<StepUpFactor | null> {
-  const event = await runtime.store.lastBySubject(tenantId, stepUpSubjectOf(approverId));
-  const enrollment = stepUpEnrollmentOf(event ? (event.data as unknown as Receipt) : null);
+  const enrollment = stepUpEnrollmentOf(await latestReceipt(runtime.store, tenantId, stepUpSubjectOf(approverId)));
   if (!enrollment || enrollment.subject !== approverId) return null;
   const sealed = await runtime.vault.get(tenantId, enrollment.enrollmentId);
   if (!sealed) throw new ApiError(503, 'dependency_unavailable', 'The approver’s step-up secret is not available; retry shortly.');

@@ -3,17 +3,7 @@ import { OarsMetrics } from '@oars/ops';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 import { authFailureOf } from '../ops/auth-failure-of-request';
-
-/** Codes of domain and infrastructure errors and the HTTP status each maps to. */
-const STATUS_BY_CODE: Record<string, number> = {
-  validation_error: 400,
-  invalid_cursor: 400,
-  concurrency_conflict: 409,
-  idempotency_conflict: 409,
-  dependency_unavailable: 503,
-  signing_key_unavailable: 503,
-  stream_config_mismatch: 500,
-};
+import { domainErrorAnswer } from './domain-error-status';
 
 /** Fastify's own errors (body parsing and limits) by their code. */
 const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
@@ -56,7 +46,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const requestId = String(request.id);
     const make = (status: number, code: string, message: string, details?: unknown) => ({ status, body: errorBody(code, message, requestId, details) });
     if (exception instanceof ApiError) return make(exception.status, exception.code, exception.message, exception.details);
-    const e = exception as { code?: unknown; statusCode?: unknown; message?: string };
+    const e = exception as { code?: unknown; statusCode?: unknown; message?: string; problems?: unknown };
     if (typeof e?.code === 'string' && FASTIFY_ERRORS[e.code]) {
       const f = FASTIFY_ERRORS[e.code]!;
       return make(f.status, f.code, f.message);
@@ -70,10 +60,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       if (status === 400 && /JSON/i.test(exception.message)) return make(400, 'invalid_json', 'Request body is not valid JSON.');
       return make(status, status >= 500 ? 'internal_error' : 'bad_request', status >= 500 ? 'Unexpected error.' : exception.message);
     }
-    if (typeof e?.code === 'string' && STATUS_BY_CODE[e.code] !== undefined) {
-      const status = STATUS_BY_CODE[e.code]!;
-      return make(status, e.code, status >= 500 && e.code !== 'dependency_unavailable' && e.code !== 'signing_key_unavailable' ? 'Unexpected error.' : e.message ?? e.code);
-    }
+    const coded = typeof e?.code === 'string' ? domainErrorAnswer(e as { code: string }) : null;
+    if (coded) return make(coded.status, coded.code, coded.message, coded.details);
     if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       return make(e.statusCode, 'bad_request', e.message ?? 'Bad request.');
     }

@@ -1,6 +1,7 @@
 import type { ActionResultReport } from '@oars/domain';
 import type { Principal } from '../auth/token-registry';
 
+/** The CancelAction request as the controller hands it to its handler, which builds the domain command from it. */
 export class CancelAction {
   constructor(
     readonly actionId: string,
@@ -10,6 +11,7 @@ export class CancelAction {
   ) {}
 }
 
+/** The ReportActionResult request as the controller hands it to its handler, which builds the domain command from it. */
 export class ReportActionResult {
   constructor(
     readonly actionId: string,

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/token-registry';
 import { createValidationPipe } from '../http/validation';
 import { CancelActionDto } from './cancel-action.dto';
 import { CancelAction, ReportActionResult } from './lifecycle.commands';
-import { ReportResultDto, resultReportOf } from './report-result.dto';
+import { ReportActionResultDto, resultReportOf } from './report-action-result.dto';
 
 /** A POST without a body is an empty body. */
 const emptyBody: PipeTransform = { transform: (value: unknown) => value ?? {} };
@@ -44,7 +44,7 @@ export class LifecycleController {
   @RequireScope('actions:write')
   async result(
     @Param('actionId') actionId: string,
-    @Body(createValidationPipe()) body: ReportResultDto,
+    @Body(createValidationPipe()) body: ReportActionResultDto,
     @Caller() caller: Principal,
     @Req() req: FastifyRequest,
   ): Promise<SubmitActionResponse> {

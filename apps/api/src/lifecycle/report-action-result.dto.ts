@@ -4,7 +4,7 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'clas
 import { ApiError } from '../http/api-error';
 
 /** `POST /v1/actions/:actionId/result`: the agent's outcome of an action approved for it to execute. */
-export class ReportResultDto {
+export class ReportActionResultDto {
   @ApiProperty({ enum: ['executed', 'failed'] })
   @IsIn(['executed', 'failed'])
   status!: 'executed' | 'failed';
@@ -24,7 +24,7 @@ export class ReportResultDto {
 }
 
 /** The report the body describes; 400 naming the field when the fields do not fit the status. */
-export function resultReportOf(body: ReportResultDto): ActionResultReport {
+export function resultReportOf(body: ReportActionResultDto): ActionResultReport {
   const invalid = (field: string, message: string) => new ApiError(400, 'validation_error', `Invalid request: ${message}.`, [{ field, message }]);
   if (body.status === 'executed') {
     if (body.outputHash === undefined) throw invalid('outputHash', 'outputHash is required when status is executed');

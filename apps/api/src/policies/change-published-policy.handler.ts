@@ -10,12 +10,10 @@ import {
   policySubject,
   policyViewOf,
 } from '@oars/domain';
-import { derivedId } from '@oars/ledger';
-import type { Receipt } from '@oars/receipts';
+import { derivedId, latestReceipt } from '@oars/ledger';
 import type { Runtime } from '@oars/runtime';
 import { RUNTIME } from '../runtime.token';
 import { ChangePublishedPolicyCommand } from './policy.commands';
-import { policyApiError } from './policy-api-errors';
 import { policyReceiptDraft } from './policy-receipt.draft';
 
 export interface PublishedPolicyAnswer {
@@ -34,22 +32,18 @@ export class ChangePublishedPolicyHandler implements ICommandHandler<ChangePubli
 
   async execute(cmd: ChangePublishedPolicyCommand): Promise<{ value: PublishedPolicyAnswer; position: number }> {
     const { tenantId, policyId } = cmd;
-    try {
-      return await this.runtime.writer.write(tenantId, async (ctx) => {
-        const target = await this.runtime.store.lastBySubject(tenantId, policySubject(policyId));
-        const inForce = ctx.setting(PUBLISHED_POLICY_SUBJECT);
-        const state = policyStateOf([policyEventOf(target ? (target.data as unknown as Receipt) : null), policyEventOf(inForce)]);
-        const events = decidePolicy(state, { type: cmd.kind, data: { tenantId, policyId }, metadata: { now: new Date().toISOString(), actor: cmd.caller.subject } });
-        // Built on a given predecessor: a retry on the same state yields the same receipt id and collapses.
-        const basis = inForce?.receiptId ?? 'none';
-        const drafts = events.map((e) => policyReceiptDraft(e, derivedId('rcpt', tenantId, e.type, policyId, basis), cmd.requestId));
-        const answer: PublishedPolicyAnswer = events[0]
-          ? { policy: policyViewOf(events[0].data.policy), previousPublishedPolicyId: (events[0].data as PolicySetData).previousPublishedPolicyId }
-          : { policy: policyViewOf(state.published!), previousPublishedPolicyId: (inForce!.data as unknown as PolicySetData).previousPublishedPolicyId };
-        return { drafts, finish: () => answer };
-      });
-    } catch (err) {
-      throw policyApiError(err);
-    }
+    return this.runtime.writer.write(tenantId, async (ctx) => {
+      const target = await latestReceipt(this.runtime.store, tenantId, policySubject(policyId));
+      const inForce = ctx.setting(PUBLISHED_POLICY_SUBJECT);
+      const state = policyStateOf([policyEventOf(target), policyEventOf(inForce)]);
+      const events = decidePolicy(state, { type: cmd.kind, data: { tenantId, policyId }, metadata: { now: new Date().toISOString(), actor: cmd.caller.subject } });
+      // Built on a given predecessor: a retry on the same state yields the same receipt id and collapses.
+      const basis = inForce?.receiptId ?? 'none';
+      const drafts = events.map((e) => policyReceiptDraft(e, derivedId('rcpt', tenantId, e.type, policyId, basis), cmd.requestId));
+      const answer: PublishedPolicyAnswer = events[0]
+        ? { policy: policyViewOf(events[0].data.policy), previousPublishedPolicyId: (events[0].data as PolicySetData).previousPublishedPolicyId }
+        : { policy: policyViewOf(state.published!), previousPublishedPolicyId: (inForce!.data as unknown as PolicySetData).previousPublishedPolicyId };
+      return { drafts, finish: () => answer };
+    });
   }
 }

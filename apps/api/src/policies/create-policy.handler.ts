@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { type CreatePolicy, type PolicyView, decideCreatePolicy, initialPolicyState, policyEventOf, policyStateOf, policySubject, policyViewOf } from '@oars/domain';
-import { derivedId, randomId } from '@oars/ledger';
-import type { Receipt } from '@oars/receipts';
+import { derivedId, latestReceipt, randomId } from '@oars/ledger';
 import type { Runtime } from '@oars/runtime';
 import { RUNTIME } from '../runtime.token';
 import { CreatePolicyCommand } from './policy.commands';
-import { policyApiError } from './policy-api-errors';
 import { policyReceiptDraft } from './policy-receipt.draft';
 
 /**
@@ -26,25 +24,17 @@ export class CreatePolicyHandler implements ICommandHandler<CreatePolicyCommand,
       data: { tenantId, content: { version: body.version, rules: body.rules, defaultDecision: body.defaultDecision, riskConfig: body.riskConfig } },
       metadata: { policyId, now: new Date().toISOString(), actor: caller.subject },
     };
-    try {
-      // Decided once before queueing, so invalid content is refused without touching the stream.
-      const fresh = decideCreatePolicy(initialPolicyState, command);
-      const { value, position } = await this.runtime.writer.write(tenantId, async () => {
-        const stored = idempotencyKey ? policyEventOf(dataOf(await this.runtime.store.lastBySubject(tenantId, policySubject(policyId)))) : null;
-        const events = stored ? decideCreatePolicy(policyStateOf([stored]), command) : fresh;
-        const policy = (events[0] ?? stored ?? fresh[0]!).data.policy;
-        return {
-          drafts: events.map((e) => policyReceiptDraft(e, derivedId('rcpt', policyId, e.type), cmd.requestId)),
-          finish: () => policyViewOf(policy),
-        };
-      });
-      return { policy: value, position };
-    } catch (err) {
-      throw policyApiError(err);
-    }
+    // Decided once before queueing, so invalid content is refused without touching the stream.
+    const fresh = decideCreatePolicy(initialPolicyState, command);
+    const { value, position } = await this.runtime.writer.write(tenantId, async () => {
+      const stored = idempotencyKey ? policyEventOf(await latestReceipt(this.runtime.store, tenantId, policySubject(policyId))) : null;
+      const events = stored ? decideCreatePolicy(policyStateOf([stored]), command) : fresh;
+      const policy = (events[0] ?? stored ?? fresh[0]!).data.policy;
+      return {
+        drafts: events.map((e) => policyReceiptDraft(e, derivedId('rcpt', policyId, e.type), cmd.requestId)),
+        finish: () => policyViewOf(policy),
+      };
+    });
+    return { policy: value, position };
   }
-}
-
-function dataOf(event: { data: Readonly<Record<string, unknown>> } | null): Receipt | null {
-  return event ? (event.data as unknown as Receipt) : null;
 }

@@ -1,7 +1,6 @@
 import { PUBLISHED_POLICY_SUBJECT, policyEventOf, policySubject } from '@oars/domain';
-import { randomId } from '@oars/ledger';
+import { latestReceipt, randomId } from '@oars/ledger';
 import { type PolicyDocument, type PolicyEvaluation, type RiskAssessment, builtInDefaultPolicy, evaluatePolicy, scoreRisk, utcHourOf } from '@oars/policy';
-import type { Receipt } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { ApiError, notFound } from '../http/api-error';
 import { publishedPolicyOf } from '../settings/tenant-settings';
@@ -49,11 +48,9 @@ export async function simulatePolicy(runtime: Runtime, body: SimulatePolicyDto):
 
 async function policyFor(runtime: Runtime, tenantId: string, policyId: string | undefined): Promise<PolicyDocument> {
   if (policyId !== undefined) {
-    const event = await runtime.store.lastBySubject(tenantId, policySubject(policyId));
-    const stored = policyEventOf(event ? (event.data as unknown as Receipt) : null);
+    const stored = policyEventOf(await latestReceipt(runtime.store, tenantId, policySubject(policyId)));
     if (!stored) throw notFound('Policy');
     return stored.data.policy;
   }
-  const published = await runtime.store.lastBySubject(tenantId, PUBLISHED_POLICY_SUBJECT);
-  return publishedPolicyOf(published ? (published.data as unknown as Receipt) : null) ?? builtInDefaultPolicy(tenantId);
+  return publishedPolicyOf(await latestReceipt(runtime.store, tenantId, PUBLISHED_POLICY_SUBJECT)) ?? builtInDefaultPolicy(tenantId);
 }

@@ -1,12 +1,11 @@
 import type { HttpConnectorConfig } from '@oars/config';
 import type { SqlClient } from '@oars/db';
-import { type ExecutionOutcome, actionStatusOf, decideConnectorOutcome, isTerminalActionState } from '@oars/domain';
+import { type ExecutionOutcome, actionStatusOf, isTerminalActionState } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
-import type { TenantChainWriter } from '@oars/ledger';
+import { type TenantChainWriter, handleActionCommand, lastChainReceipt, latestReceipt } from '@oars/ledger';
 import type { Receipt } from '@oars/receipts';
 import { callHttpConnector } from '../http/http-connector.call';
 import type { ResolveAll } from '../http/public-lookup';
-import { followUpTelemetry, transitionDrafts } from './action-chain.drafts';
 import { type ConnectorRequestKey, claimConnectorRequest, deleteConnectorRequests, releaseConnectorRequest } from './connector-requests.store';
 import type { OutcomeWaiters } from './outcome-waiters';
 
@@ -92,20 +91,20 @@ export class HttpActionExecutor {
     );
   }
 
-  /** Appends the outcome (and its alert) if the action is still approved for the connector; the new receipt, or null. */
-  private async record(tenant: string, actionId: string, outcome: ExecutionOutcome): Promise<Receipt | null> {
-    const { value } = await this.options.writer.write<Receipt | null>(tenant, async () => {
-      const latest = await this.latest(tenant, actionId);
-      const transition = latest ? decideConnectorOutcome(actionId, latest, outcome) : null;
-      if (!latest || !transition) return { drafts: [], finish: () => null };
-      const drafts = transitionDrafts(latest, transition, followUpTelemetry(latest, latest.telemetry?.requestId ?? null), new Date().toISOString());
-      return { drafts, finish: (receipts: Receipt[]) => receipts[0] ?? null };
+  /** Appends the outcome (and its alert) if the action is still approved for the connector (RecordConnectorOutcome); the new receipt, or null. */
+  private async record(tenantId: string, actionId: string, outcome: ExecutionOutcome): Promise<Receipt | null> {
+    const { value } = await handleActionCommand(this.options, {
+      tenantId,
+      actionId,
+      // The outcome continues the submission's request in the action's trace.
+      requestId: (latest) => latest?.telemetry?.requestId ?? null,
+      command: () => ({ type: 'RecordConnectorOutcome', data: { outcome }, metadata: { tenantId, actionId, now: new Date().toISOString() } }),
+      answer: lastChainReceipt,
     });
     return value;
   }
 
-  private async latest(tenant: string, actionId: string): Promise<Receipt | null> {
-    const event = await this.options.store.lastBySubject(tenant, `action.${actionId}`);
-    return event ? (event.data as unknown as Receipt) : null;
+  private latest(tenant: string, actionId: string): Promise<Receipt | null> {
+    return latestReceipt(this.options.store, tenant, `action.${actionId}`);
   }
 }

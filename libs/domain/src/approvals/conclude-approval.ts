@@ -1,4 +1,5 @@
-import { type ActionTransition, executionTransition } from '../actions/submit-action.decide';
+import type { ActionEventBody } from '../actions/action.events';
+import { executionBody } from '../actions/decide/action-event.build';
 import type { PolicyDecision } from '../actions/action.types';
 import type { ApprovalState } from './approval.types';
 
@@ -25,7 +26,7 @@ export function rejectionMessage(approverId: string, reason: string): string {
  *   HTTP connector's consumer or the agent records the outcome later).
  * Empty while the approval is pending. `reevaluated` is the decision of the current policy (null: not evaluated).
  */
-export function concludeApproval(approval: ApprovalState, reevaluated: PolicyDecision | null, deferredExecutor: 'http' | 'agent' = 'agent'): ActionTransition[] {
+export function concludeApproval(approval: ApprovalState, reevaluated: PolicyDecision | null, deferredExecutor: 'http' | 'agent' = 'agent'): ActionEventBody[] {
   if (approval.status === 'rejected') {
     const by = [...approval.decisions].reverse().find((d) => d.decision === 'reject');
     return [{ type: 'action.denied', data: { error: rejectionError(by?.approverId ?? 'unknown'), approvalId: approval.id } }];
@@ -35,6 +36,6 @@ export function concludeApproval(approval: ApprovalState, reevaluated: PolicyDec
     return [{ type: 'action.denied', data: { error: DENIED_AT_FINAL_APPROVAL, approvalId: approval.id, reevaluatedDecision: reevaluated } }];
   }
   const execution = approval.plannedExecution;
-  const approved: ActionTransition = { type: 'action.approved', data: { executedBy: execution ? 'oars' : deferredExecutor, approvalId: approval.id } };
-  return execution ? [approved, executionTransition(approval.actionId, execution)] : [approved];
+  const approved: ActionEventBody = { type: 'action.approved', data: { executedBy: execution ? 'oars' : deferredExecutor, approvalId: approval.id } };
+  return execution ? [approved, executionBody(approval.actionId, execution)] : [approved];
 }

@@ -9,7 +9,7 @@ export interface StepUpEvidence {
   /** `stepUpCode` of the request, or null. */
   code: string | null;
   /** The approver's enrolled TOTP factor; when present, only a TOTP code is accepted. */
-  totp: { enrollmentId: string; secret: Uint8Array; lastTimeStep: number | null } | null;
+  totp: { enrollmentId: string; enrolledAt: string; secret: Uint8Array; lastTimeStep: number | null } | null;
   /** The shared compatibility code (OARS v1), for approvers without a factor; null when disabled. */
   sharedCode: string | null;
 }

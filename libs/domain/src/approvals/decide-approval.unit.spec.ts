@@ -119,7 +119,7 @@ describe('decideApproval (given approval, when decisions, then snapshot or refus
   describe('step-up for critical approvals', () => {
     const critical = () => pending([stage('s1')], 'critical');
     const step = totpTimeStep(Date.parse(T1));
-    const totp = (lastTimeStep: number | null = null) => ({ enrollmentId: 'stp_1', secret: SECRET, lastTimeStep });
+    const totp = (lastTimeStep: number | null = null) => ({ enrollmentId: 'stp_1', enrolledAt: T0, secret: SECRET, lastTimeStep });
 
     it('is required to approve, and is not needed to reject', () => {
       expect(given(critical()).when(cmd('alice'))).toEqual({ refused: 'step_up_required' });

@@ -26,3 +26,12 @@ export class NotActionRequesterError extends Error {
     this.name = 'NotActionRequesterError';
   }
 }
+
+/** No such action (or approval) in the tenant; other tenants' actions are reported the same way. */
+export class ActionNotFoundError extends Error {
+  readonly code = 'not_found';
+  constructor(what: 'Action' | 'Approval') {
+    super(`${what} not found.`);
+    this.name = 'ActionNotFoundError';
+  }
+}

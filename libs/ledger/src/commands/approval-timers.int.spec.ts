@@ -3,7 +3,7 @@ import { EmbeddedEventStore } from '@oars/eventstore';
 import { SqlKeyVault, TenantChainWriter, randomId } from '@oars/ledger';
 import { type Receipt, chainLinkOf, deriveKek, verifyChain } from '@oars/receipts';
 import { type TestDatabase, createTestDatabase, uniqueNamespace } from '@oars/testing';
-import { fireApprovalTimers } from './approval-timer.commands';
+import { fireApprovalTimers } from './approval-timers';
 
 const T0 = '2026-04-01T09:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000);

@@ -1,0 +1,59 @@
+/**
+ * How the API answers an error that carries a stable snake_case `code` (every domain Error
+ * subclass, and the infrastructure errors of the libs): the HTTP status and, where the wire code
+ * differs from the domain's, the code and message the API has always answered.
+ */
+export interface DomainErrorAnswer {
+  status: number;
+  code?: string;
+  message?: string;
+}
+
+export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = {
+  validation_error: { status: 400 },
+  invalid_cursor: { status: 400 },
+  // Who may act: the caller is authenticated but not allowed this decision.
+  not_action_requester: { status: 403 },
+  approver_not_authorized: { status: 403 },
+  separation_of_duties: { status: 403 },
+  step_up_required: { status: 403 },
+  step_up_invalid: { status: 403 },
+  step_up_replayed: { status: 403 },
+  not_found: { status: 404 },
+  policy_not_found: { status: 404, code: 'not_found', message: 'Policy not found.' },
+  // The aggregate is not in a state that takes the command.
+  approval_not_pending: { status: 409 },
+  duplicate_approver: { status: 409 },
+  action_not_cancelable: { status: 409 },
+  action_not_awaiting_result: { status: 409 },
+  policy_already_published: { status: 409 },
+  policy_never_published: { status: 409 },
+  concurrency_conflict: { status: 409 },
+  idempotency_conflict: { status: 409 },
+  stream_config_mismatch: { status: 500 },
+  dependency_unavailable: { status: 503 },
+  signing_key_unavailable: { status: 503 },
+};
+
+interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * The envelope fields of a coded error: a refusal that names its bad fields (`problems`) is
+ * answered with the first one in the message and all of them as details; a 5xx never shows its
+ * message unless it is one meant for clients (a dependency to retry later).
+ */
+export function domainErrorAnswer(err: { code: string; message?: string; problems?: unknown }): { status: number; code: string; message: string; details?: unknown } | null {
+  const known = DOMAIN_ERROR_STATUS[err.code];
+  if (!known) return null;
+  const code = known.code ?? err.code;
+  if (known.status >= 500 && code !== 'dependency_unavailable' && code !== 'signing_key_unavailable') return { status: known.status, code, message: 'Unexpected error.' };
+  const problems = Array.isArray(err.problems) ? (err.problems as FieldProblem[]) : null;
+  if (problems) {
+    const first = problems[0];
+    return { status: known.status, code, message: first ? `Invalid request: ${first.field} ${first.message}.` : 'Invalid policy.', details: problems };
+  }
+  return { status: known.status, code, message: known.message ?? err.message ?? code };
+}

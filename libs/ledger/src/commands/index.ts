@@ -1,0 +1,6 @@
+export * from './aggregate-lock';
+export * from './stored-receipt';
+export * from './handle-command';
+export * from './action-receipt.drafts';
+export * from './action-command';
+export * from './approval-timers';
