@@ -8,6 +8,8 @@ export * from './sha256';
 export * from './verifier-crypto';
 export * from './receipt-signature.verify';
 export * from './receipt-schema.check';
+export * from './receipt-chain.cursor';
 export * from './receipt-chain.verify';
 export * from './receipt-bundle.verify';
 export * from './trusted-keys';
+export * from './receipt-stream.verify';

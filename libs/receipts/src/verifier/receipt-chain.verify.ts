@@ -1,4 +1,5 @@
 import type { Receipt, ReceiptIntegrity } from '../receipt.types';
+import { ActionChainLinks, ChainCursor, type ChainFinding } from './receipt-chain.cursor';
 
 /** The fields chain verification reads; a {@link Receipt} is one. Keeping only these lets callers stream big files. */
 export interface ChainLink {
@@ -50,47 +51,38 @@ export function verifyChain(receipts: readonly ChainLink[], options: ChainVerifi
   const sorted = isSorted(receipts) ? receipts : [...receipts].sort((a, b) => a.sequence - b.sequence);
   const first = sorted[0];
   const start = options.expectFirstSequence ?? first.sequence;
-  if (first.sequence > start) errors.push(gap(start, first.sequence - 1));
   const isExcerpt = start > 1;
-  const lastOfAction = new Map<string, string>();
-  let previous: ChainLink | undefined;
+  const tenantChain = new ChainCursor({ position: start - 1, lastHash: null }, !isExcerpt);
+  const actionChains = new ActionChainLinks(isExcerpt);
   for (const link of sorted) {
     if (link.tenantId !== first.tenantId || link.region !== first.region) {
       errors.push(`Sequence ${link.sequence} belongs to ${link.tenantId}/${link.region}, not ${first.tenantId}/${first.region}.`);
     }
-    if (previous && link.sequence === previous.sequence) {
-      errors.push(`Duplicate sequence ${link.sequence}.`);
-      continue;
+    const { prevEventHash, prevReceiptHash, receiptHash } = link.integrity;
+    const findings = tenantChain.next({ sequence: link.sequence, prevEventHash, receiptHash });
+    errors.push(...findings.map(describeFinding));
+    if (findings.some((f) => f.kind === 'duplicate_sequence')) continue;
+    if (link.actionId === null) {
+      if (prevReceiptHash !== null) errors.push(`Sequence ${link.sequence} has a prevReceiptHash but no action.`);
+    } else if (actionChains.isBroken(link.actionId, prevReceiptHash, receiptHash)) {
+      errors.push(`Action chain broken at sequence ${link.sequence} (action ${link.actionId}).`);
     }
-    if (previous && link.sequence > previous.sequence + 1) errors.push(gap(previous.sequence + 1, link.sequence - 1));
-    checkTenantLink(link, previous, errors);
-    checkActionLink(link, lastOfAction, isExcerpt, errors);
-    previous = link;
   }
   return { isChainValid: errors.length === 0, errors };
 }
 
-function checkTenantLink(link: ChainLink, previous: ChainLink | undefined, errors: string[]): void {
-  if (link.sequence === 1) {
-    if (link.integrity.prevEventHash !== null) errors.push('First receipt has non-null prev hash.');
-  } else if (previous && previous.sequence === link.sequence - 1 && link.integrity.prevEventHash !== previous.integrity.receiptHash) {
-    errors.push(`Receipt hash chain broken at sequence ${link.sequence}.`);
+/** The verifier's wording of a tenant chain finding. */
+export function describeFinding(finding: ChainFinding): string {
+  switch (finding.kind) {
+    case 'sequence_gap':
+      return finding.sequence === finding.to ? `Chain gap: sequence ${finding.sequence} missing.` : `Chain gap: sequences ${finding.sequence} to ${finding.to} missing.`;
+    case 'duplicate_sequence':
+      return `Duplicate sequence ${finding.sequence}.`;
+    case 'chain_break':
+      return finding.sequence === 1 ? 'First receipt has non-null prev hash.' : `Receipt hash chain broken at sequence ${finding.sequence}.`;
+    default:
+      return assertNever(finding);
   }
-}
-
-function checkActionLink(link: ChainLink, lastOfAction: Map<string, string>, isExcerpt: boolean, errors: string[]): void {
-  const { actionId, integrity } = link;
-  if (actionId === null) {
-    if (integrity.prevReceiptHash !== null) errors.push(`Sequence ${link.sequence} has a prevReceiptHash but no action.`);
-    return;
-  }
-  const expected = lastOfAction.get(actionId);
-  // In an excerpt, an action's earlier receipts may sit before the excerpt: its first link is unknown.
-  const isUnknown = expected === undefined && isExcerpt;
-  if (!isUnknown && integrity.prevReceiptHash !== (expected ?? null)) {
-    errors.push(`Action chain broken at sequence ${link.sequence} (action ${actionId}).`);
-  }
-  lastOfAction.set(actionId, integrity.receiptHash);
 }
 
 function isSorted(links: readonly ChainLink[]): boolean {
@@ -98,6 +90,6 @@ function isSorted(links: readonly ChainLink[]): boolean {
   return true;
 }
 
-function gap(from: number, to: number): string {
-  return from === to ? `Chain gap: sequence ${from} missing.` : `Chain gap: sequences ${from} to ${to} missing.`;
+function assertNever(value: never): never {
+  throw new Error(`Unexpected chain finding ${JSON.stringify(value)}`);
 }
