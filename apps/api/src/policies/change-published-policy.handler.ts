@@ -1,16 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  PUBLISHED_POLICY_SUBJECT,
-  type PolicySetData,
-  type PolicyView,
-  decidePolicy,
-  policyEventOf,
-  policyStateOf,
-  policySubject,
-  policyViewOf,
-} from '@oars/domain';
-import { derivedId, latestReceipt } from '@oars/ledger';
+import { PUBLISHED_POLICY_SUBJECT, type PolicySetData, type PolicyView, decidePolicy, policyEventOf, policyStateOf, policySubject, policyViewOf } from '@oars/domain';
+import { derivedId, handleCommand } from '@oars/ledger';
 import type { Runtime } from '@oars/runtime';
 import { RUNTIME } from '../runtime.token';
 import { ChangePublishedPolicyCommand } from './policy.commands';
@@ -22,28 +13,32 @@ export interface PublishedPolicyAnswer {
 }
 
 /**
- * Publishes a policy or rolls back to one. The decision reads the draft from the stream (the read
- * model may lag) and the policy in force from the chain writer's tenant settings, as of the head the
+ * Publishes a policy or rolls back to one (rules: PublishPolicy / RollbackPolicy of the policy
+ * decider). The state evolves the target's `policy.created` read from the stream (the read model
+ * may lag) and the policy set in force from the chain writer's tenant settings, as of the head the
  * receipt is appended after: two concurrent publishes cannot both claim the same predecessor.
  */
 @CommandHandler(ChangePublishedPolicyCommand)
 export class ChangePublishedPolicyHandler implements ICommandHandler<ChangePublishedPolicyCommand, { value: PublishedPolicyAnswer; position: number }> {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  async execute(cmd: ChangePublishedPolicyCommand): Promise<{ value: PublishedPolicyAnswer; position: number }> {
-    const { tenantId, policyId } = cmd;
-    return this.runtime.writer.write(tenantId, async (ctx) => {
-      const target = await latestReceipt(this.runtime.store, tenantId, policySubject(policyId));
-      const inForce = ctx.setting(PUBLISHED_POLICY_SUBJECT);
-      const state = policyStateOf([policyEventOf(target), policyEventOf(inForce)]);
-      const events = decidePolicy(state, { type: cmd.kind, data: { tenantId, policyId }, metadata: { now: new Date().toISOString(), actor: cmd.caller.subject } });
+  execute({ kind, tenantId, policyId, caller, requestId }: ChangePublishedPolicyCommand): Promise<{ value: PublishedPolicyAnswer; position: number }> {
+    const subject = policySubject(policyId);
+    return handleCommand(this.runtime, {
+      tenantId,
+      subjects: [subject],
+      load: async (read, ctx) => {
+        const inForce = ctx.setting(PUBLISHED_POLICY_SUBJECT);
+        return { policySet: policyStateOf([policyEventOf(await read(subject)), policyEventOf(inForce)]), inForce };
+      },
+      decide: ({ policySet }) => decidePolicy(policySet, { type: kind, data: { tenantId, policyId }, metadata: { now: new Date().toISOString(), actor: caller.subject } }),
       // Built on a given predecessor: a retry on the same state yields the same receipt id and collapses.
-      const basis = inForce?.receiptId ?? 'none';
-      const drafts = events.map((e) => policyReceiptDraft(e, derivedId('rcpt', tenantId, e.type, policyId, basis), cmd.requestId));
-      const answer: PublishedPolicyAnswer = events[0]
-        ? { policy: policyViewOf(events[0].data.policy), previousPublishedPolicyId: (events[0].data as PolicySetData).previousPublishedPolicyId }
-        : { policy: policyViewOf(state.published!), previousPublishedPolicyId: (inForce!.data as unknown as PolicySetData).previousPublishedPolicyId };
-      return { drafts, finish: () => answer };
+      drafts: (events, { inForce }) => events.map((e) => policyReceiptDraft(e, derivedId('rcpt', tenantId, e.type, policyId, inForce?.receiptId ?? 'none'), requestId)),
+      answer: ({ state, events }) => {
+        const changed = events[0];
+        if (changed) return { policy: policyViewOf(changed.data.policy), previousPublishedPolicyId: (changed.data as PolicySetData).previousPublishedPolicyId };
+        return { policy: policyViewOf(state.policySet.published!), previousPublishedPolicyId: (policyEventOf(state.inForce)!.data as PolicySetData).previousPublishedPolicyId };
+      },
     });
   }
 }
