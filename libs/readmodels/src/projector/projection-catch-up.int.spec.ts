@@ -133,8 +133,13 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added t
     const s = new ReceiptStreamBuilder(uniqueNamespace('dl'));
     const first = givenActionLifecycle(s, 'allow');
     const refusedByAll = { ...givenKeyGenerated(s), timestamp: 'not-a-timestamp' };
-    const early = [...first, refusedByAll, ...givenActionLifecycle(s, 'allow')];
-    await appendReceipts(store, early);
+    // Then a payload that is no receipt at all, appended straight into the stream at the next position.
+    const malformed = givenKeyGenerated(s);
+    const last = givenActionLifecycle(s, 'allow');
+    const early = [...first, refusedByAll, malformed, ...last];
+    await appendReceipts(store, [...first, refusedByAll]);
+    await store.append(s.tenantId, [{ id: malformed.receiptId, type: 'key.generated', subject: 'key.k1', data: { nonsense: true } }], { expectedVersion: malformed.sequence - 1 });
+    await appendReceipts(store, last);
     const shipped = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1 });
     running.push(shipped);
     await shipped.start();
@@ -158,13 +163,16 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added t
     running.push(p);
     await p.start();
     await eventually(async () => (await readProjectionStatus(store, db.sql, projections)).find((t) => t.tenant === s.tenantId)!.projections.every((x) => x.lag === 0));
-    expect(seen.filter((n, i) => seen.indexOf(n) === i)).toEqual(early.map((r) => r.sequence).filter((n) => n !== refusedByAll.sequence && n !== early.length));
-    expect((await listDeadLetters(db.sql, { tenantIds: [s.tenantId] })).map((d) => [d.sequence, d.failedProjection])).toEqual([
-      [refusedByAll.sequence, 'receipts'],
-      [early.length, 'picky'],
+    const parked = [refusedByAll.sequence, malformed.sequence];
+    expect(seen.filter((n, i) => seen.indexOf(n) === i)).toEqual(early.map((r) => r.sequence).filter((n) => !parked.includes(n) && n !== early.length));
+    // Each parked once: what the others parked is not even tried again for the new read model.
+    expect((await listDeadLetters(db.sql, { tenantIds: [s.tenantId] })).map((d) => [d.sequence, d.failedProjection, d.attempts])).toEqual([
+      [refusedByAll.sequence, 'receipts', 1],
+      [malformed.sequence, null, 1],
+      [early.length, 'picky', 1],
     ]);
     const { rows } = await db.sql.query<{ n: string }>('SELECT count(*) AS n FROM receipts WHERE tenant_id = $1', [s.tenantId]);
-    expect(Number(rows[0]!.n)).toBe(early.length - 1);
+    expect(Number(rows[0]!.n)).toBe(early.length - 2);
   });
 });
 

@@ -60,11 +60,9 @@ export async function projectNextBatch(
     gapless.push(event);
   }
   if (gapless.length === 0) return { kind: 'gap', position, found: events[0].sequence };
-  const receipts = gapless.map((e) => receiptOf(stream, e));
-  const last = gapless[gapless.length - 1].sequence;
   return sql.transaction(async (tx): Promise<BatchOutcome> => {
     const checkpoints = await lockCheckpoints(tx, stream, projections.map((p) => p.name));
-    const moved = await applyBatch(tx, stream, position, receipts, projections, checkpoints);
+    const { moved, receipts } = await applyBatch(tx, stream, position, gapless, projections, checkpoints);
     const outcome = { position: lowestPosition(checkpoints), checkpoints };
     if (moved.size === 0) return { kind: 'moved', ...outcome };
     await saveCheckpoints(tx, stream, moved);
@@ -74,25 +72,28 @@ export async function projectNextBatch(
 }
 
 /**
- * Applies `receipts` (the events after `from`) to each projection that can take them, past its own
- * checkpoint, and moves `checkpoints` (locked) to the last of them. Returns the checkpoints moved.
- * While the projections stand apart, an event parked as a dead letter is left out of the ones
- * catching up too, so every read model holds the same events, as after a rebuild.
+ * Applies `events` (the ones after `from`) to each projection that can take them, past its own
+ * checkpoint, and moves `checkpoints` (locked) to the last of them. Returns the checkpoints moved
+ * and the receipts applied (to at least one projection). While the projections stand apart, an
+ * event parked as a dead letter is left out of the ones catching up too (not even read as a
+ * receipt), so every read model holds the same events, as after a rebuild.
  */
 async function applyBatch(
   tx: SqlExecutor,
   stream: string,
   from: number,
-  receipts: readonly Receipt[],
+  events: readonly StoredEvent[],
   projections: readonly ReadModelProjection[],
   checkpoints: Map<string, number>,
-): Promise<Map<string, number>> {
-  const last = receipts[receipts.length - 1]!.sequence;
+): Promise<{ moved: Map<string, number>; receipts: Receipt[] }> {
+  const last = events[events.length - 1]!.sequence;
   const taking = participants(projections, checkpoints, from).filter((p) => checkpoints.get(p.name)! < last);
   const moved = new Map<string, number>();
-  if (taking.length === 0) return moved;
+  if (taking.length === 0) return { moved, receipts: [] };
   const apart = [...checkpoints.values()].some((position) => position > from);
   const parked = apart ? await parkedSequences(tx, stream, from + 1, last) : new Set<number>();
+  const lowest = Math.min(...taking.map((p) => checkpoints.get(p.name)!));
+  const receipts = events.filter((e) => e.sequence > lowest && !parked.has(e.sequence)).map((e) => receiptOf(stream, e));
   const storable = storableExecutor(tx);
   for (const projection of taking) {
     const after = checkpoints.get(projection.name)!;
@@ -105,7 +106,7 @@ async function applyBatch(
     moved.set(projection.name, last);
     checkpoints.set(projection.name, last);
   }
-  return moved;
+  return { moved, receipts };
 }
 
 /**
