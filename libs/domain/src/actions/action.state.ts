@@ -61,8 +61,11 @@ export function actionStateOf(latest: Receipt | null): ActionAggregateState {
   if (!latest) return initialActionState;
   const event = actionEventOf(latest);
   if (event) return evolveAction(initialActionState, event);
+  // An approval receipt of a type this code does not know still says the action waits while its snapshot is pending.
   const { actor, resource, policy, risk, inputHash } = latest;
-  return { ...initialActionState, actionId: latest.actionId, facts: { actor, resource, policy, risk, inputHash } };
+  const approval = latest.type.startsWith('action.') ? null : snapshotOf(latest.data);
+  const waiting = approval?.status === 'pending';
+  return { ...initialActionState, actionId: latest.actionId, facts: { actor, resource, policy, risk, inputHash }, status: waiting ? 'approval_required' : null, approval: waiting ? approval : null };
 }
 
 function afterEvent(event: ActionChainEvent, status: ActionState | null, executor: ActionExecutor | null): ActionAggregateState {

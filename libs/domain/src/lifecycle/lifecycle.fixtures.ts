@@ -1,11 +1,15 @@
-import { type ApprovalState, openApproval, defaultApprovalWorkflow } from '../approvals/approval.types';
-import type { LatestActionReceipt } from './action-status';
+import type { Receipt } from '@oars/receipts';
+import { type ApprovalState, defaultApprovalWorkflow, openApproval } from '../approvals/approval.types';
 
-/** Builders of an action's latest receipt for the lifecycle specs (given …). */
+/** Builders of an action's latest stored receipt for the status specs (given …). */
 export const REQUESTER = 'agent_owner';
 
-export function givenReceipt(type: string, data: Record<string, unknown> = {}, userId: string | null = REQUESTER): LatestActionReceipt {
-  return { receiptId: `rcpt_${type.replace(/\W/g, '_')}`, type, actor: { userId, agentId: 'agent_1', serviceId: 'oars-gateway', delegationChain: [] }, data };
+export function givenReceipt(type: string, data: Record<string, unknown> = {}): Receipt {
+  return {
+    receiptId: `rcpt_${type.replace(/\W/g, '_')}`, version: '2', tenantId: 't', region: 'r', sequence: 2, type, timestamp: '2026-01-01T00:00:00.000Z', actionId: 'act_1',
+    actor: { userId: REQUESTER, agentId: 'agent_1', serviceId: 'oars-gateway', delegationChain: [] }, resource: null, policy: null, risk: null, inputHash: null, telemetry: null, data,
+    integrity: { prevEventHash: null, prevReceiptHash: null, receiptHash: 'h', signature: 's', signingKeyId: 'k', signatureAlg: 'Ed25519' },
+  };
 }
 
 export function givenPendingApproval(): ApprovalState {
