@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Receipt } from '@oars/receipts';
-import { ReceiptStreamBuilder, givenActionLifecycle, toEvents } from '@oars/readmodels';
+import { ReceiptStreamBuilder, givenActionLifecycle, toEvents } from '@oars/testing';
 import type { Runtime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';

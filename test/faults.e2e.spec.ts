@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Receipt, nodeVerifierCrypto, verifyReceiptBundle } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
-import { LocalNatsServer } from '../libs/eventstore/src/jetstream/local-nats-server.fixture';
+import { LocalNatsServer } from '@oars/testing';
 import { ADMIN, TestHttp, actionBody } from './support/http';
 import { createTestRuntime } from './support/test-runtime';
 

@@ -11,7 +11,6 @@ export * from './queries/action.queries';
 export { encodeReceiptCursor, decodeReceiptCursor } from './queries/receipt-cursor';
 export * from './rebuild/rebuild-projections';
 export * from './rebuild/projection-status';
-export * from './testing/receipt-builders';
 export * from './read-model';
 export * from './policies';
 export * from './approvals';

@@ -5,9 +5,9 @@ import { Projector } from './projector/projector';
 import { getAction } from './queries/action.queries';
 import { listReceipts } from './queries/receipt.queries';
 import { rebuildProjections } from './rebuild/rebuild-projections';
-import { dumpReadModels } from './testing/read-model-dump';
-import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from './testing/receipt-builders';
-import { openTestEventStore } from './testing/test-event-store';
+import { dumpReadModels } from '@oars/testing';
+import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 
 describe('read models on PGlite (the embedded default)', () => {
   let sql: SqlClient;

@@ -6,7 +6,7 @@ import { InvalidReceiptError } from './errors';
 import { projectNextBatch } from './projector/stream-batch';
 import { getAction } from './queries/action.queries';
 import { applyReceipts } from './read-models.projection';
-import { dumpReadModels } from './testing/read-model-dump';
+import { dumpReadModels } from '@oars/testing';
 import {
   ReceiptStreamBuilder,
   appendReceipts,
@@ -16,8 +16,8 @@ import {
   givenActionLifecycle,
   givenActionRequested,
   givenKeyGenerated,
-} from './testing/receipt-builders';
-import { openTestEventStore } from './testing/test-event-store';
+} from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 
 describe('read models projection (given receipts, then rows)', () => {
   let db: TestDatabase;

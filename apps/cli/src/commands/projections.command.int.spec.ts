@@ -1,7 +1,7 @@
 import type { EventStore } from '@oars/eventstore';
 import { EmbeddedEventStore } from '@oars/eventstore';
-import { Projector, READ_MODEL_NAMES, ReceiptStreamBuilder, appendReceipts, getAction, givenActionLifecycle, givenKeyGenerated, rebuildProjections } from '@oars/readmodels';
-import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing';
+import { Projector, READ_MODEL_NAMES, getAction, rebuildProjections } from '@oars/readmodels';
+import { ReceiptStreamBuilder, appendReceipts, createTestDatabase, givenActionLifecycle, givenKeyGenerated, TestDatabase, uniqueNamespace } from '@oars/testing';
 import type { CliIo } from '../cli-io';
 import { makeProjectionsCommand } from './projections.command';
 

@@ -6,7 +6,7 @@ import { runEventStoreContract } from '../contract/event-store.contract';
 import { ConcurrencyError, DependencyUnavailableError, StreamConfigMismatchError } from '../errors';
 import { EventToAppend } from '../event-store.port';
 import { JetStreamEventStore } from './jetstream-event-store';
-import { LocalNatsServer } from './local-nats-server.fixture';
+import { LocalNatsServer } from '@oars/testing';
 
 const REGION = 'eu1';
 

@@ -6,7 +6,7 @@ import {
   givenActionLifecycle,
   givenActionRequested,
   givenKeyGenerated,
-} from '../testing/receipt-builders';
+} from '@oars/testing';
 import { evolveActionRecord } from './action-record.evolve';
 
 const fold = (receipts: Parameters<typeof evolveActionRecord>[1][], from: ActionRecord | null = null) =>

@@ -6,9 +6,9 @@ import { createPgliteDatabase, createTestDatabase, uniqueNamespace } from '@oars
 import { readCheckpoint } from '../checkpoints/checkpoint.store';
 import { projectNextBatch } from '../projector/stream-batch';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
-import { dumpReadModels } from '../testing/read-model-dump';
-import { ReceiptStreamBuilder, appendReceipts, givenActionRequested } from '../testing/receipt-builders';
-import { openTestEventStore } from '../testing/test-event-store';
+import { dumpReadModels } from '@oars/testing';
+import { ReceiptStreamBuilder, appendReceipts, givenActionRequested } from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 import { findApprovalTenant, getApproval, listApprovals, listDueApprovals, listOverdueStages, nextApprovalDueAt } from './approval.queries';
 
 const stage = (id: string, over: Partial<ApprovalStage> = {}): ApprovalStage => ({

@@ -9,10 +9,10 @@ import { getAction } from '../queries/action.queries';
 import { getReceipt, listReceipts } from '../queries/receipt.queries';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
 import { storableText } from '../storable-text';
-import { dumpAllReadModels } from '../testing/read-model-dump';
-import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
-import { signChain, testSigningKey } from '../testing/signed-receipts';
-import { type TestStoreMode, openEventStoreOf } from '../testing/test-event-store';
+import { dumpAllReadModels } from '@oars/testing';
+import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '@oars/testing';
+import { signChain, testSigningKey } from '@oars/testing';
+import { type TestStoreMode, openEventStoreOf } from '@oars/testing';
 import { PROJECTOR_DEAD_LETTER_EVENT, listDeadLetters } from './dead-letters.store';
 
 async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {

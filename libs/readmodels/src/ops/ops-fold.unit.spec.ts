@@ -1,8 +1,8 @@
 import type { ActionState } from '@oars/domain';
 import type { Receipt } from '@oars/receipts';
-import { ReceiptStreamBuilder, givenActionApproved, givenActionExecuted, givenActionLifecycle, givenActionRequested } from '../testing/receipt-builders';
+import { ReceiptStreamBuilder, givenActionApproved, givenActionExecuted, givenActionLifecycle, givenActionRequested } from '@oars/testing';
 import { defaultPolicyHash, emptyCounters, foldOpsReceipts } from './ops-fold';
-import { decidedWith, givenPolicyDocument, givenPolicyPublished } from './ops-receipts.fixture';
+import { decidedWith, givenPolicyDocument, givenPolicyPublished } from '@oars/testing';
 import { decodeSecurityEventCursor, encodeSecurityEventCursor } from './security-event-cursor';
 
 const TENANT = 'tenant_fold';

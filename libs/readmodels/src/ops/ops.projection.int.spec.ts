@@ -6,7 +6,7 @@ import { TEST_DATABASE_URL, type TestDatabase, createTestDatabase, uniqueNamespa
 import { Projector } from '../projector/projector';
 import { applyReceipts } from '../read-models.projection';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
-import { dumpReadModels } from '../testing/read-model-dump';
+import { dumpReadModels } from '@oars/testing';
 import {
   ReceiptStreamBuilder,
   appendReceipts,
@@ -14,10 +14,10 @@ import {
   givenActionExecuted,
   givenActionLifecycle,
   givenKeyGenerated,
-} from '../testing/receipt-builders';
-import { openTestEventStore } from '../testing/test-event-store';
+} from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 import { defaultPolicyHash } from './ops-fold';
-import { decidedWith, givenAlertRaised, givenIntegrityViolation, givenOpsWorkload, givenPolicyDocument, givenPolicyPublished } from './ops-receipts.fixture';
+import { decidedWith, givenAlertRaised, givenIntegrityViolation, givenOpsWorkload, givenPolicyDocument, givenPolicyPublished } from '@oars/testing';
 import { listSecurityEvents, readTenantCounters } from './ops.queries';
 
 /** Every row of the ops read model (and the base read models), for comparing two runs. */

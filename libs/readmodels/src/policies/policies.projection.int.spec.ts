@@ -8,8 +8,8 @@ import { readCheckpoint } from '../checkpoints/checkpoint.store';
 import { projectNextBatch } from '../projector/stream-batch';
 import { applyReceipts } from '../read-models.projection';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
-import { ReceiptStreamBuilder, appendReceipts } from '../testing/receipt-builders';
-import { openTestEventStore } from '../testing/test-event-store';
+import { ReceiptStreamBuilder, appendReceipts } from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 import { getPolicy, listPolicies } from './policy.queries';
 
 const rules = [{ id: 'R1', description: 'allow all', priority: 1, match: {}, decision: 'allow' }];

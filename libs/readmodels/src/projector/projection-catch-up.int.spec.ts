@@ -7,8 +7,8 @@ import { listDeadLetters } from '../dead-letters/dead-letters.store';
 import type { ReadModelProjection } from '../read-model';
 import { READ_MODEL_PROJECTIONS } from '../read-models.projection';
 import { readProjectionStatus } from '../rebuild/projection-status';
-import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
-import { openTestEventStore } from '../testing/test-event-store';
+import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 import { Projector } from './projector';
 import { projectNextBatch } from './stream-batch';
 

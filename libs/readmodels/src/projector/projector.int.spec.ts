@@ -4,9 +4,9 @@ import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing
 import { readCheckpoint, waitForCheckpoint } from '../checkpoints/checkpoint.store';
 import { getAction } from '../queries/action.queries';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
-import { dumpReadModels } from '../testing/read-model-dump';
-import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
-import { openTestEventStore } from '../testing/test-event-store';
+import { dumpReadModels } from '@oars/testing';
+import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 import { Projector } from './projector';
 
 /** Polls `condition` until it holds or the deadline passes (no fixed sleeps). */

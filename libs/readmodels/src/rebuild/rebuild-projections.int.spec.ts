@@ -1,9 +1,9 @@
 import type { EventStore } from '@oars/eventstore';
 import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing';
 import { Projector } from '../projector/projector';
-import { dumpReadModels } from '../testing/read-model-dump';
-import { ActionPath, ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
-import { openTestEventStore } from '../testing/test-event-store';
+import { dumpReadModels } from '@oars/testing';
+import { ActionPath, ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGenerated } from '@oars/testing';
+import { openTestEventStore } from '@oars/testing';
 import { RebuildProgress, rebuildProjections } from './rebuild-projections';
 import { readProjectionStatus } from './projection-status';
 

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@oars/db';
-import { READ_MODEL_NAMES, READ_MODEL_TABLES } from '../read-models.projection';
+import { READ_MODEL_NAMES, READ_MODEL_TABLES } from '@oars/readmodels';
 
 /** Every read-model row, ordered by key, with values normalised for comparison (tests only). */
 export async function dumpReadModels(sql: SqlExecutor): Promise<Record<string, unknown[]>> {

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { SqlClient } from '@oars/db';
 import { EmbeddedEventStore, type EventStore, JetStreamEventStore } from '@oars/eventstore';
-import { TEST_NATS_URL, uniqueNamespace } from '@oars/testing';
+import { TEST_NATS_URL, uniqueNamespace } from '../test-database';
 
 /** The event store the read-model integration specs project from: the real embedded adapter. */
 export async function openTestEventStore(sql: SqlClient): Promise<EventStore> {

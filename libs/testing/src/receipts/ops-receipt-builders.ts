@@ -1,6 +1,6 @@
 import { builtInDefaultPolicy, policyHash, type PolicyDocument } from '@oars/policy';
 import type { Receipt } from '@oars/receipts';
-import { type ActionPath, type ReceiptStreamBuilder, givenActionLifecycle, givenKeyGenerated } from '../testing/receipt-builders';
+import { type ActionPath, type ReceiptStreamBuilder, givenActionLifecycle, givenKeyGenerated } from './receipt-builders';
 
 /** Test builders for the ops read model: policies in force, alerts, integrity findings, and a mixed workload. */
 
