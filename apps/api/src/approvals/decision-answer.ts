@@ -1,5 +1,4 @@
-import { APPROVAL_DECIDED, type ApprovalState, approvalOf, approvalProgressOf, rejectionMessage } from '@oars/domain';
-import { derivedId } from '@oars/ledger';
+import { APPROVAL_DECIDED, type ApprovalState, approvalOf, approvalProgressOf, derivedReceiptId, rejectionMessage } from '@oars/domain';
 import { getAction } from '@oars/readmodels';
 import type { Receipt } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
@@ -9,10 +8,8 @@ import type { DecisionAnswer } from './approval.commands';
 
 const CONCLUDING_TYPES = ['action.approved', 'action.executed', 'action.failed', 'action.denied'] as const;
 
-/** Receipt id of a receipt that concludes the action after decision `decidedId`: unique to that decision. */
-export function conclusionReceiptId(decidedId: string, type: string): string {
-  return derivedId('rcpt', decidedId, type);
-}
+/** Receipt id of a receipt that concludes the action after decision `decidedId` (as DecideApproval derives it). */
+const conclusionReceiptId = (decidedId: string, type: string) => derivedReceiptId(decidedId, type);
 
 /** OARS v1 §1.3 #16, still pending: 202 with the decision's receipt and the progress after it. */
 export function pendingAnswer(actionId: string, decided: Receipt, approval: ApprovalState): DecisionAnswer {

@@ -33,7 +33,7 @@ export interface AggregateCommand<S, E, T> {
   subjects: readonly string[];
   /**
    * The state, through typed reads: an aggregate whose latest receipt is a snapshot reads that one
-   * (`fromSnapshot`); others evolve their events. Runs inside the writer's build.
+   * (an action); others evolve the events of the receipts they need (a policy). Runs inside the writer's build.
    */
   load(read: ReadLatest, ctx: BuildContext): Promise<S>;
   /** Pure; runs inside the writer's build, so it decides on the head its events are appended after. */
@@ -59,9 +59,4 @@ export async function handleCommand<S, E, T>(deps: CommandDeps, command: Aggrega
       return { drafts: command.drafts(events, state), finish: (receipts: Receipt[]) => command.answer({ state, events, receipts }) };
     }),
   );
-}
-
-/** Loads the state of `subject` from its latest receipt, the aggregate's snapshot. */
-export function fromSnapshot<S>(subject: string, stateOf: (latest: Receipt | null) => S): AggregateCommand<S, unknown, unknown>['load'] {
-  return async (read) => stateOf(await read(subject));
 }
