@@ -13,18 +13,12 @@ export function actionReceiptDrafts(events: readonly ActionEvent[], previous: Re
   const submission = previous ? null : { traceId: `trc_${randomHex32()}`, spanId: newSpanId(), requestId };
   let linked = false;
   return events.map((event) => {
-    switch (event.type) {
-      case 'alert.raised':
-        return alertReceiptDraft(event.data.alert, event.metadata.receiptId);
-      case 'stepup.used':
-        return aggregateDraft(event.metadata.receiptId, STEP_UP_USED, stepUpSubjectOf(event.data.subject), { ...event.data });
-      default: {
-        const telemetry = submission ?? { traceId: previous?.telemetry?.traceId ?? `trc_${randomHex32()}`, spanId: newSpanId(), requestId };
-        const draft = chainDraft(event, telemetry, previous && !linked ? previous.integrity.receiptHash : undefined);
-        linked = true;
-        return draft;
-      }
-    }
+    if (event.type === 'alert.raised') return alertReceiptDraft(event.data.alert, event.metadata.receiptId);
+    if (event.type === 'stepup.used') return aggregateDraft(event.metadata.receiptId, STEP_UP_USED, stepUpSubjectOf(event.data.subject), { ...event.data });
+    const telemetry = submission ?? { traceId: previous?.telemetry?.traceId ?? `trc_${randomHex32()}`, spanId: newSpanId(), requestId };
+    const draft = chainDraft(event, telemetry, previous && !linked ? previous.integrity.receiptHash : undefined);
+    linked = true;
+    return draft;
   });
 }
 
