@@ -89,7 +89,16 @@ cpu_speed() { node bench/probe.mjs signature; }
 JS_ENV=(OARS_EVENT_STORE=jetstream NATS_URL="$NATS" DATABASE_URL="$PG_BASE/$DB_NAME" OARS_REGION=bench
   OARS_STREAM_PREFIX="$STREAM_PREFIX" OARS_SUBJECT_PREFIX="bench$RUN_ID" OARS_KEY_ENCRYPTION_SECRET="$KEY_SECRET")
 
-history_seed() { env "${JS_ENV[@]}" LOG_LEVEL=warn node bench/history-seed.mjs "$@" --tenant "$TENANT"; }
+# Other work on a shared machine may restart nats-server: wait for it (bounded) before each step.
+wait_nats() {
+  local deadline=$((SECONDS + 60))
+  until node bench/cleanup-streams.mjs --url "$NATS" --prefix "$STREAM_PREFIX" --dry-run 2>/dev/null; do
+    ((SECONDS < deadline)) || { echo "NATS is not reachable at $NATS" >&2; return 1; }
+    sleep 1
+  done
+}
+
+history_seed() { wait_nats && env "${JS_ENV[@]}" LOG_LEVEL=warn node bench/history-seed.mjs "$@" --tenant "$TENANT"; }
 
 start_projector() { # <on|paused>
   local mode="$1" extra=()
@@ -151,6 +160,7 @@ cleanup() {
     echo "kept database $DB_NAME and streams $STREAM_PREFIX* (BENCH_KEEP=1); remove with:" >&2
     echo "  node bench/cleanup-streams.mjs --url $NATS --prefix $STREAM_PREFIX; psql $PG_BASE/postgres -c 'DROP DATABASE \"$DB_NAME\" WITH (FORCE)'" >&2
   else
+    wait_nats || true
     node bench/cleanup-streams.mjs --url "$NATS" --prefix "$STREAM_PREFIX" || true
     psql "$PG_BASE/postgres" -v ON_ERROR_STOP=1 -qc "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" || true
   fi
@@ -205,12 +215,14 @@ measure() { # <history N> <integrity mode> <seed JSON file> <round>
   cpu_snapshot api="$SERVER_PID" projector="$PROJECTOR_PID" nats="$NATS_PID" >"$WORK/cpu0-$tag.json"
   node bench/load-actions.mjs --url "http://127.0.0.1:$PORT" --tenant "$TENANT" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
     --pid "$SERVER_PID" --label "history $n, integrity $mode" --json >"$WORK/load-$tag.json" || true
+  local restarted=""
+  if [ "$(pgrep -o -x nats-server || true)" != "$NATS_PID" ]; then restarted="NATS RESTARTED DURING THIS RUN, not compared: "; NATS_PID=""; fi
   cpu_snapshot api="$SERVER_PID" projector="$PROJECTOR_PID" nats="$NATS_PID" >"$WORK/cpu1-$tag.json"
   history_seed status >"$WORK/after-$tag.json"
   stop_server
   if [ ! -s "$WORK/load-$tag.json" ]; then FAILED=1; RESULTS+=("history $n (integrity $mode): load generator failed"); return; fi
   local line
-  line="$(result_line "$n" "$mode" "$sig" "$seed_file" "$WORK/before-$tag.json" "$WORK/load-$tag.json" "$WORK/after-$tag.json" "$WORK/cpu0-$tag.json" "$WORK/cpu1-$tag.json")"
+  line="$restarted$(result_line "$n" "$mode" "$sig" "$seed_file" "$WORK/before-$tag.json" "$WORK/load-$tag.json" "$WORK/after-$tag.json" "$WORK/cpu0-$tag.json" "$WORK/cpu1-$tag.json")"
   printf '%s\n' "$line" >&2
   RESULTS+=("$line")
   node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).errorCount === 0 ? 0 : 1)' "$WORK/load-$tag.json" || FAILED=1
