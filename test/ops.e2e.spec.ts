@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { READ_MODEL_NAMES } from '@oars/readmodels';
 import type { Receipt } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
@@ -206,6 +207,9 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('ops dashboard, security eve
     const metrics = (await http.get('/metrics')).body as string;
     expect(sample(metrics, 'oars_integrity_failures_total', { kind: 'bad_signature' })).toBe(1);
     expect(sample(metrics, 'oars_integrity_violations_recorded')).toBe(1);
+    // Every read model moves with the others here: each lags as much as the read side as a whole.
+    const lag = runtime.ops.sampler.last()!.projector.lagEvents;
+    for (const name of READ_MODEL_NAMES) expect(metrics).toMatch(new RegExp(`^oars_projection_lag_events\\{projection="${name}"\\} ${lag}$`, 'm'));
     const ready = await http.get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.components.integrity.state).toBe('WARN');

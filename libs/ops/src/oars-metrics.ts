@@ -193,6 +193,10 @@ function registerOpsGauges(registry: Registry, ops: OpsRuntime): void {
     const s = ops.sampler.last();
     if (s) g.set(s.projector.lagSeconds);
   });
+  gauge('oars_projection_lag_events', 'Events in the streams not yet applied by each read model, all tenants (sampled every 5 s from its checkpoints; a read model catching up lags here, not in oars_projector_lag_seconds).', (g) => {
+    const s = ops.sampler.last();
+    for (const p of s?.projector.byProjection ?? []) g.set({ projection: p.projection }, p.lagEvents);
+  }, ['projection']);
   gauge('oars_event_store_up', 'Whether the event store answered the last ping (1) or not (0).', (g) => {
     const s = ops.sampler.last();
     if (s) g.set(s.eventStoreUp ? 1 : 0);

@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@oars/db';
 import { PUBLISHED_POLICY_SUBJECT } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
-import { readProjectionStatus } from '@oars/readmodels';
+import { readProjectionStatus, summariseProjections } from '@oars/readmodels';
 import { type PolicyCacheSource, checkPolicyCache } from './policy-cache.check';
 
 export interface OpsSample {
@@ -13,6 +13,8 @@ export interface OpsSample {
     /** Age of the oldest event not yet in the read models (0 when caught up). */
     lagSeconds: number;
     tenants: number;
+    /** Each read model's events not yet applied, all tenants (one catching up lags here alone). */
+    byProjection: Array<{ projection: string; lagEvents: number }>;
   };
   /** Security signals summed over every tenant from the read models. */
   readModels: { deniedHighRisk: number; policyDriftDecisions: number; integrityViolations: number };
@@ -88,7 +90,12 @@ export class OpsSampler {
     const row = sums.rows[0] ?? {};
     return {
       at: new Date(now).toISOString(),
-      projector: { lagEvents: statuses.reduce((n, s) => n + s.lag, 0), lagSeconds: Math.round(Math.max(0, ...ages) * 1000) / 1000, tenants: statuses.length },
+      projector: {
+        lagEvents: statuses.reduce((n, s) => n + s.lag, 0),
+        lagSeconds: Math.round(Math.max(0, ...ages) * 1000) / 1000,
+        tenants: statuses.length,
+        byProjection: summariseProjections(statuses).map((p) => ({ projection: p.projection, lagEvents: p.lag })),
+      },
       readModels: { deniedHighRisk: Number(row.d ?? 0), policyDriftDecisions: Number(row.p ?? 0), integrityViolations: Number(row.i ?? 0) },
       policyCache: { checked: checks.filter(Boolean).length, drift: checks.filter((c) => c?.state === 'drift').length, behind: checks.filter((c) => c?.state === 'behind').length },
       eventStoreUp: up,
