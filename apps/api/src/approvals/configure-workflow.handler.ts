@@ -7,7 +7,7 @@ import {
   configureApprovalWorkflow,
   validateWorkflowStages,
 } from '@oars/domain';
-import { randomHex32, randomId } from '@oars/ledger';
+import { handleCommand, randomHex32, randomId } from '@oars/ledger';
 import type { Runtime } from '@oars/runtime';
 import { ApiError } from '../http/api-error';
 import { RUNTIME } from '../runtime.token';
@@ -15,8 +15,9 @@ import { approvalWorkflowOf } from '../settings/tenant-settings';
 import { ConfigureApprovalWorkflow } from './approval.commands';
 
 /**
- * Records the tenant's approval workflow as an `approval.workflow_configured` receipt on the
- * workflow's setting subject; every approval opened afterwards snapshots it.
+ * Records the tenant's approval workflow (rules: `configureApprovalWorkflow`) as an
+ * `approval.workflow_configured` receipt on the workflow's setting subject, decided on the workflow
+ * in force at the head it is appended after; every approval opened afterwards snapshots it.
  */
 @CommandHandler(ConfigureApprovalWorkflow)
 export class ConfigureApprovalWorkflowHandler implements ICommandHandler<ConfigureApprovalWorkflow, ApprovalWorkflow> {
@@ -25,33 +26,38 @@ export class ConfigureApprovalWorkflowHandler implements ICommandHandler<Configu
   async execute(cmd: ConfigureApprovalWorkflow): Promise<ApprovalWorkflow> {
     const problems = validateWorkflowStages(cmd.stages);
     if (problems.length > 0) throw new ApiError(400, 'validation_error', `Invalid request: ${problems[0]!.field}: ${problems[0]!.message}`, problems);
+    // Time and ids come in from here: the decision itself stays pure.
     const now = new Date().toISOString();
-    const { value } = await this.runtime.writer.write(cmd.tenantId, (ctx) => {
-      const workflow = configureApprovalWorkflow({
-        tenantId: cmd.tenantId,
-        stages: cmd.stages,
-        current: approvalWorkflowOf(ctx.setting(APPROVAL_WORKFLOW_SUBJECT)),
-        newWorkflowId: randomId('apr_wf'),
-        newStageIds: cmd.stages.map(() => randomId('apr_stage')),
-        by: cmd.caller.subject,
-        now,
-      });
-      return {
-        drafts: [{
-          receiptId: randomId('rcpt'),
-          type: APPROVAL_WORKFLOW_CONFIGURED,
-          subject: APPROVAL_WORKFLOW_SUBJECT,
-          actionId: null,
-          actor: null,
-          resource: null,
-          policy: null,
-          risk: null,
-          inputHash: null,
-          telemetry: { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId: cmd.requestId },
-          data: { workflow, configuredBy: cmd.caller.subject },
-        }],
-        finish: () => workflow,
-      };
+    const ids = { newWorkflowId: randomId('apr_wf'), newStageIds: cmd.stages.map(() => randomId('apr_stage')), receiptId: randomId('rcpt') };
+    const { value } = await handleCommand(this.runtime, {
+      tenantId: cmd.tenantId,
+      subjects: [APPROVAL_WORKFLOW_SUBJECT],
+      load: async (_read, ctx) => approvalWorkflowOf(ctx.setting(APPROVAL_WORKFLOW_SUBJECT)),
+      decide: (current) => [
+        configureApprovalWorkflow({
+          tenantId: cmd.tenantId,
+          stages: cmd.stages,
+          current,
+          newWorkflowId: ids.newWorkflowId,
+          newStageIds: ids.newStageIds,
+          by: cmd.caller.subject,
+          now,
+        }),
+      ],
+      drafts: ([workflow]) => [{
+        receiptId: ids.receiptId,
+        type: APPROVAL_WORKFLOW_CONFIGURED,
+        subject: APPROVAL_WORKFLOW_SUBJECT,
+        actionId: null,
+        actor: null,
+        resource: null,
+        policy: null,
+        risk: null,
+        inputHash: null,
+        telemetry: { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId: cmd.requestId },
+        data: { workflow, configuredBy: cmd.caller.subject },
+      }],
+      answer: ({ events }) => events[0]!,
     });
     return value;
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { STEP_UP_ENROLLED, base32Encode, otpauthUri, stepUpSubjectOf } from '@oars/domain';
-import { aggregateDraft, aggregateKey, aggregateLockOf, derivedId, randomId } from '@oars/ledger';
+import { aggregateDraft, derivedId, handleCommand, randomId } from '@oars/ledger';
 import { deriveKek, sealPrivateKey } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { RUNTIME } from '../runtime.token';
@@ -35,12 +35,15 @@ export class EnrollStepUpHandler implements ICommandHandler<EnrollStepUp, StepUp
     await this.runtime.vault.put(cmd.tenantId, enrollmentId, sealPrivateKey(secret, this.kek, enrollmentId));
     const subject = stepUpSubjectOf(cmd.subject);
     const enrolledAt = new Date().toISOString();
-    await aggregateLockOf(this.runtime.writer).run([aggregateKey(cmd.tenantId, subject)], () =>
-      this.runtime.writer.write(cmd.tenantId, () => ({
-        drafts: [aggregateDraft(derivedId('rcpt', enrollmentId, STEP_UP_ENROLLED), STEP_UP_ENROLLED, subject, { subject: cmd.subject, enrollmentId, enrolledAt, enrolledBy: cmd.caller.subject })],
-        finish: () => undefined,
-      })),
-    );
+    // A new enrollment replaces whatever was enrolled before: nothing to load.
+    await handleCommand(this.runtime, {
+      tenantId: cmd.tenantId,
+      subjects: [subject],
+      load: async () => null,
+      decide: () => [{ subject: cmd.subject, enrollmentId, enrolledAt, enrolledBy: cmd.caller.subject }],
+      drafts: (events) => events.map((enrolled) => aggregateDraft(derivedId('rcpt', enrollmentId, STEP_UP_ENROLLED), STEP_UP_ENROLLED, subject, enrolled)),
+      answer: () => undefined,
+    });
     return { subject: cmd.subject, enrollmentId, secret, otpauthUri: otpauthUri('OARS', cmd.subject, secret) };
   }
 }
