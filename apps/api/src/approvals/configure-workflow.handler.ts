@@ -7,7 +7,7 @@ import {
   configureApprovalWorkflow,
   validateWorkflowStages,
 } from '@oars/domain';
-import { handleCommand, randomHex32, randomId } from '@oars/ledger';
+import { aggregateDraft, handleCommand, newTelemetry, randomId } from '@oars/ledger';
 import type { Runtime } from '@oars/runtime';
 import { ApiError } from '../http/api-error';
 import { RUNTIME } from '../runtime.token';
@@ -44,19 +44,9 @@ export class ConfigureApprovalWorkflowHandler implements ICommandHandler<Configu
           now,
         }),
       ],
-      drafts: ([workflow]) => [{
-        receiptId: ids.receiptId,
-        type: APPROVAL_WORKFLOW_CONFIGURED,
-        subject: APPROVAL_WORKFLOW_SUBJECT,
-        actionId: null,
-        actor: null,
-        resource: null,
-        policy: null,
-        risk: null,
-        inputHash: null,
-        telemetry: { traceId: `trc_${randomHex32()}`, spanId: `spn_${randomHex32().slice(0, 16)}`, requestId: cmd.requestId },
-        data: { workflow, configuredBy: cmd.caller.subject },
-      }],
+      drafts: ([workflow]) => [
+        { ...aggregateDraft(ids.receiptId, APPROVAL_WORKFLOW_CONFIGURED, APPROVAL_WORKFLOW_SUBJECT, { workflow, configuredBy: cmd.caller.subject }), telemetry: newTelemetry(cmd.requestId) },
+      ],
       answer: ({ events }) => events[0]!,
     });
     return value;

@@ -10,7 +10,7 @@ import { type ReceiptDraft, aggregateDraft, derivedId, randomHex32 } from '../re
  * Alerts and step-up uses are receipts of their own aggregates.
  */
 export function actionReceiptDrafts(events: readonly ActionEvent[], previous: Receipt | null, requestId: string | null): ReceiptDraft[] {
-  const submission = previous ? null : { traceId: `trc_${randomHex32()}`, spanId: newSpanId(), requestId };
+  const submission = previous ? null : newTelemetry(requestId);
   let linked = false;
   return events.map((event) => {
     if (event.type === 'alert.raised') return alertReceiptDraft(event.data.alert, event.metadata.receiptId);
@@ -46,3 +46,8 @@ function chainDraft(event: ActionChainEvent, telemetry: ReceiptTelemetry, prevRe
 }
 
 const newSpanId = () => `spn_${randomHex32().slice(0, 16)}`;
+
+/** Telemetry of a command's first receipt: a new trace and span for the request. */
+export function newTelemetry(requestId: string | null): ReceiptTelemetry {
+  return { traceId: `trc_${randomHex32()}`, spanId: newSpanId(), requestId };
+}
