@@ -37,7 +37,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const { status, body } = this.toEnvelope(exception, request);
     if (status >= 500) this.logger.error({ err: exception, requestId: request.id }, body.error.message);
     this.metrics?.errors.inc({ status: `${Math.floor(status / 100)}xx`, code: body.error.code });
-    // ops (issue 4): counted, and recorded as a security event of the tenant the request named.
+    // Counted, and recorded as a security event of the tenant the request named.
     if (status === 401 || (status === 403 && body.error.code !== 'cors_forbidden')) this.metrics?.recordAuthFailure(authFailureOf(request, status, body.error));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
