@@ -10,7 +10,7 @@ export * from './security/auth-failure';
 export { SecurityEventRecorder, type SecurityEventRecorderOptions } from './security/security-event-recorder';
 export * from './security/workload-identity.monitor';
 export * from './integrity/integrity-check';
-export { IntegrityVerifier, type IntegrityVerifierOptions, type IntegrityVerifierStatus, type TenantIntegrityStatus, type IntegrityState } from './integrity/integrity-verifier';
+export { INTEGRITY_REACTOR, IntegrityVerifier, type IntegrityVerifierOptions, type IntegrityVerifierStatus, type TenantIntegrityStatus, type IntegrityState } from './integrity/integrity-verifier';
 export { INTEGRITY_VIOLATION_DETECTED, findingSubject, recordFindings } from './integrity/integrity-findings';
 export { INTEGRITY_PROJECTION, listIntegrityRecords, loadIntegrityRecord, type IntegrityRecord } from './integrity/integrity-state.store';
 export * from './signals/policy-cache.check';

@@ -1,6 +1,7 @@
 import type { SqlClient } from '@oars/db';
 import { type EventStore, JetStreamEventStore } from '@oars/eventstore';
 import type { TenantChainWriter } from '@oars/ledger';
+import type { ReactorHost } from '@oars/reactors';
 import { type AppendMonitor, type AppendOutcome } from './appends/append-monitor';
 import { type DecisionObservation, decisionsOfAppend } from './appends/decisions-of-append';
 import { recordFindings } from './integrity/integrity-findings';
@@ -33,6 +34,8 @@ export interface OpsRuntimeOptions {
   /** Run the continuous integrity verifier in this process (the one that runs the projector). */
   verifyIntegrity: boolean;
   integrity?: Partial<Pick<IntegrityVerifierOptions, 'batchSize' | 'maxReceiptsPerSecond' | 'minReceiptsPerSecond' | 'pollIntervalMs' | 'hintDelayMs'>>;
+  /** The process's reactor host: the integrity verifier follows the streams through it (default: a host of its own). */
+  reactorHost?: ReactorHost;
   /** Verify in a low-priority worker thread (the runtime does); absent: on the main thread, in slices. */
   integrityWorker?: IntegrityCheckWorkerOptions;
   logger?: OpsLogger;
@@ -100,6 +103,7 @@ export class OpsRuntime {
           sql,
           logger,
           ...options.integrity,
+          ...(options.reactorHost ? { host: options.reactorHost } : {}),
           checker: checkWorker ? (stream, from, events) => checkWorker.check(stream, from, events) : undefined,
           record: (tenant, findings) => recordFindings(writer, store, tenant, findings),
         })

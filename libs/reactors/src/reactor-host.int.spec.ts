@@ -108,6 +108,7 @@ describe.each(backends)('ReactorHost on %s', (_label, open) => {
     expect(h1.status(name)!.state).toBe('NOT_READY');
     await h1.start();
     await until('the first three events', () => sequencesOf(first.handled, tenant).length === 3);
+    await until('the checkpoint', () => h1.status(name)!.lagEvents === 0);
     expect(h1.status(name)).toMatchObject({ state: 'OK', leased: true, lagEvents: 0, deadLetters: 0 });
     await h1.stop();
     expect(h1.status(name)!.state).toBe('NOT_READY');
@@ -328,6 +329,36 @@ describe.each(backends)('ReactorHost on %s', (_label, open) => {
       expect(batch).toEqual(Array.from({ length: batch.length }, (_, k) => (i === 0 ? 1 : answers[i - 1]! + 1) + k));
       expect(batch.length).toBeLessThanOrEqual(4);
     });
-    expect(h.status(name)!.lagEvents).toBe(0);
+    await until('every stream of the store handled', () => h.status(name)!.lagEvents === 0);
+  });
+
+  it('starts a reactor that keeps its own positions from them, saves no checkpoint for it, and holds it to its readyAt', async () => {
+    const tenant = stream();
+    const name = `own_${tenant}`;
+    await append(tenant, 6);
+    const batches: number[][] = [];
+    let heldUntil = Date.now() + 400;
+    const h = host();
+    h.register({
+      name,
+      loadPositions: async () => new Map([[tenant, 3]]),
+      readyAt: (s) => (s === tenant ? heldUntil : 0),
+      async handleBatch(events, ctx) {
+        if (ctx.stream === tenant) {
+          batches.push(events.map((e) => e.sequence));
+          heldUntil = Date.now() + 400; // one batch per 400 ms on this stream
+        }
+        return events[events.length - 1]!.sequence;
+      },
+    });
+    const started = Date.now();
+    await h.start();
+    await until('the first batch', () => batches.length >= 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(batches[0]![0]).toBe(4); // from its own position, not from 0
+    await append(tenant, 1);
+    await until('the new event', () => batches.flat().includes(7));
+    expect(batches.flat()).toEqual([4, 5, 6, 7]);
+    expect((await b.sql.query('SELECT 1 FROM reactor_checkpoints WHERE reactor = $1', [name])).rowCount).toBe(0);
   });
 });

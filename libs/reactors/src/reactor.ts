@@ -21,13 +21,23 @@ export interface Reactor {
   /**
    * Handles a batch of consecutive events of `ctx.stream` at once, instead of `handle` (e.g. a
    * verifier with state carried from one event to the next). It returns the sequence it handled up
-   * to (at least the first event's, at most the last's); a throw retries the batch with backoff.
+   * to (at most the last event's; the position before the first when it got nothing done, and the
+   * batch is then offered again); a throw retries the batch with backoff.
    */
   handleBatch?(events: readonly StoredEvent[], ctx: ReactorContext): Promise<number>;
   /** A durable timer of this reactor is due. A throw retries it with backoff, then parks it. */
   onTimer?(timer: FiredTimer, ctx: ReactorContext): Promise<void>;
-  /** Epoch ms before which the host starts no batch of this reactor (a rate limit); timers are not held. */
-  readyAt?(): number;
+  /**
+   * Epoch ms before which the host starts no batch of this reactor on `stream` (a rate limit, or a
+   * pause so appends coalesce into bigger batches); timers are not held.
+   */
+  readyAt?(stream: string): number;
+  /**
+   * For a reactor that keeps its position with its own state (saved in the same transaction): the
+   * positions per stream to start from when this instance takes the lease. The host then never saves
+   * a checkpoint for it (`reactor_checkpoints` stays empty for it).
+   */
+  loadPositions?(): Promise<ReadonlyMap<string, number>>;
   /** Tries of one event or timer before it is parked as a dead letter (default 5; Infinity: never park). */
   readonly maxAttempts?: number;
   /** Timers of this reactor running at the same time (default 16): each timer is its own task. */

@@ -5,7 +5,7 @@ import { TENANT_SETTINGS_SUBJECTS } from '@oars/domain';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
 import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/eventstore';
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
-import { AppendMonitor, OpsRuntime } from '@oars/ops';
+import { AppendMonitor, INTEGRITY_REACTOR, OpsRuntime } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
 import { Projector, waitForCheckpoint } from '@oars/readmodels';
 import { EXECUTIONS_REACTOR, ExecutionConsumer } from '@oars/connectors';
@@ -111,6 +111,10 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const follow = config.eventStore === 'jetstream' ? 'subscribe' : 'read';
   const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs, follow }) : null;
   if (projector) await projector.start();
+  // The reactors (connector executions, approval timers, the integrity verifier) run beside the
+  // projector, with one follower loop that follows the streams as the projector does, and pause as
+  // long after a batch that did work (each batch may save a checkpoint).
+  const reactors = projector ? new ReactorHost({ store, sql, logger, follow, coalesceMs }) : null;
   // ops (issue 4): signals of this process; the integrity verifier runs where the projector runs.
   const ops = new OpsRuntime({
     store,
@@ -121,12 +125,9 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     integrity: { maxReceiptsPerSecond: config.integrityMaxReceiptsPerSecond, minReceiptsPerSecond: config.integrityMinReceiptsPerSecond },
     integrityWorker: { nice: config.integrityNice },
     logger,
-    reactors: () => reactors?.statuses() ?? [],
+    ...(reactors ? { reactorHost: reactors, reactors: () => reactors.statuses() } : {}),
   });
   ops.start();
-  // The reactors (connector executions, approval timers) run beside the projector, with one follower
-  // loop that follows the streams as the projector does.
-  const reactors = projector ? new ReactorHost({ store, sql, logger, follow }) : null;
   // [approvals] Stage SLAs and approval expiry fire from durable timers.
   reactors?.register(approvalTimersReactor({ store, writer }));
   // [lifecycle] Without configured HTTP connectors no action awaits one, so the executions reactor is
@@ -174,7 +175,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
       }
       if (executions) result.executions = executions.status(); // [lifecycle]
       for (const r of reactors?.statuses() ?? []) {
-        if (r.reactor !== EXECUTIONS_REACTOR) result[`reactor.${r.reactor}`] = { state: r.state, message: r.message };
+        if (r.reactor !== EXECUTIONS_REACTOR && r.reactor !== INTEGRITY_REACTOR) result[`reactor.${r.reactor}`] = { state: r.state, message: r.message };
       }
       Object.assign(result, ops.readiness()); // ops (issue 4): 'integrity'
       return result;

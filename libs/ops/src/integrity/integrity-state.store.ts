@@ -69,3 +69,13 @@ function recordOfRow(row: Record<string, unknown>): IntegrityRecord {
     lastFinding: row.last_finding ? (JSON.parse(String(row.last_finding)) as IntegrityFinding) : null,
   };
 }
+
+/** Every tenant's verified position, as `loadIntegrityRecord` would answer it (0 without a consistent record): one query. */
+export async function loadIntegrityPositions(sql: SqlExecutor): Promise<Map<string, number>> {
+  const { rows } = await sql.query<{ tenant_id: string; position: string | number }>(
+    `SELECT s.tenant_id, s.position FROM integrity_status s
+     JOIN projection_checkpoints c ON c.projection = $1 AND c.stream = s.tenant_id AND c.position = s.position`,
+    [INTEGRITY_PROJECTION],
+  );
+  return new Map(rows.map((r) => [r.tenant_id, Number(r.position)]));
+}

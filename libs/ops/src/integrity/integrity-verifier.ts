@@ -1,8 +1,9 @@
 import type { SqlClient } from '@oars/db';
-import { type EventStore, type StoredEvent, WakeableSleep } from '@oars/eventstore';
+import type { EventStore, StoredEvent } from '@oars/eventstore';
+import { type Reactor, ReactorHost } from '@oars/reactors';
 import { type VerifierCrypto, nodeVerifierCrypto } from '@oars/receipts';
 import { type IntegrityFinding, type VerifierPosition, checkStreamEvents } from './integrity-check';
-import { EMPTY_RECORD, type IntegrityRecord, loadIntegrityRecord, saveIntegrityRecord } from './integrity-state.store';
+import { type IntegrityRecord, loadIntegrityPositions, loadIntegrityRecord, saveIntegrityRecord } from './integrity-state.store';
 import { type IntegrityVerifierStatus, type Progress, type TenantIntegrityStatus, summariseIntegrity } from './integrity-status';
 
 export type { IntegrityState, IntegrityVerifierStatus, TenantIntegrityStatus } from './integrity-status';
@@ -32,11 +33,19 @@ export interface IntegrityVerifierOptions {
    * (like a RAID resync's speed_limit_min/max). The growth is measured between two polls.
    */
   minReceiptsPerSecond?: number;
-  /** How often all stream heads are compared with the verifier's positions (default 10 s). */
+  /** How often the stream heads are read to measure the append rate and the lag (default 10 s). */
   pollIntervalMs?: number;
-  /** Delay after an append hint before checking (default 1 s): appends coalesce into one read. */
+  /** A stream that was caught up is checked again this long after (default 1 s): appends coalesce into one read. */
   hintDelayMs?: number;
+  /**
+   * The process's reactor host, which follows the streams for the verifier (register before it
+   * starts). Without one the verifier runs a host of its own.
+   */
+  host?: ReactorHost;
 }
+
+/** The reactor's name (its lease; its positions are the `integrity` checkpoints of the verifier's records). */
+export const INTEGRITY_REACTOR = 'integrity';
 
 const SLICE = 8;
 
@@ -49,14 +58,16 @@ export type FindingListener = (tenantId: string, findings: readonly IntegrityFin
  * Re-checks every tenant stream incrementally from its own checkpoint (projection `integrity`):
  * sequence gaps, prevEventHash breaks, malformed receipts, bad signatures, unknown key ids and key
  * custody (see checkStreamEvents). Findings are recorded as events (`integrity.violation_detected`
- * receipts) before the checkpoint moves, so a crash re-finds rather than loses them. Woken by append
- * hints and a periodic scan; bounded to `maxReceiptsPerSecond` so it never takes the API's CPU, and
- * to `minReceiptsPerSecond` while the streams grow faster than it could check them.
+ * receipts) before the checkpoint moves, so a crash re-finds rather than loses them. It is the
+ * `integrity` reactor: the reactor host follows the streams and hands it batches from the positions
+ * of its records (which it saves itself, compare-and-set); it paces itself through `readyAt`:
+ * at most `maxReceiptsPerSecond` so it never takes the API's CPU, `minReceiptsPerSecond` while the
+ * streams grow faster than it could check them (the growth is measured between two polls of the
+ * stream heads), and a stream it caught up with waits `hintDelayMs` so appends coalesce.
  */
 export class IntegrityVerifier {
+  readonly reactor: Reactor;
   private readonly tenants = new Map<string, Progress>();
-  private readonly dirty = new Set<string>();
-  private readonly hinted = new Set<string>();
   private readonly listeners = new Set<FindingListener>();
   private readonly crypto: VerifierCrypto;
   private readonly batchSize: number;
@@ -66,22 +77,21 @@ export class IntegrityVerifier {
   private heads: { total: number; at: number } | null = null;
   private appendsPerSecond = 0;
   private lastBatch: { started: number; checked: number } | null = null;
+  /** When each stream's last batch came up short (it was caught up). */
+  private readonly caughtUpAt = new Map<string, number>();
   private readonly pollIntervalMs: number;
   private readonly hintDelayMs: number;
+  private readonly host: ReactorHost;
+  private readonly ownHost: boolean;
   private running = false;
   private ready = false;
-  private loop: Promise<void> | null = null;
-  private readonly alarm = new WakeableSleep();
-  private hintTimer: NodeJS.Timeout | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private nextPollAt = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> = Promise.resolve();
   private pollError: string | null = null;
   private lastRunAt: string | null = null;
   private checkedReceipts = 0;
   private findings = 0;
   private step: Promise<unknown> = Promise.resolve();
-  private stopped: Promise<void> = Promise.resolve();
-  private signalStopped: () => void = () => undefined;
 
   constructor(private readonly options: IntegrityVerifierOptions) {
     this.crypto = options.crypto ?? nodeVerifierCrypto;
@@ -90,35 +100,46 @@ export class IntegrityVerifier {
     this.minPerSecond = Math.min(options.minReceiptsPerSecond ?? 100, this.maxPerSecond);
     this.pollIntervalMs = options.pollIntervalMs ?? 10_000;
     this.hintDelayMs = options.hintDelayMs ?? 1000;
+    this.reactor = {
+      name: INTEGRITY_REACTOR,
+      maxAttempts: Infinity,
+      firstBackoffMs: 500,
+      maxBackoffMs: 60_000,
+      readyAt: (stream) => this.readyAt(stream),
+      loadPositions: () => loadIntegrityPositions(options.sql),
+      handleBatch: (events, ctx) => this.exclusive(() => this.handleBatch(ctx.stream, events)),
+    };
+    this.ownHost = !options.host;
+    const logger = options.logger ? { info: () => undefined, warn: options.logger.warn.bind(options.logger), error: options.logger.error.bind(options.logger) } : undefined;
+    this.host = options.host ?? new ReactorHost({ store: options.store, sql: options.sql, logger, batchSize: this.batchSize });
+    this.host.register(this.reactor);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopped = new Promise((resolve) => (this.signalStopped = resolve));
-    this.unsubscribe = this.options.store.onAppendHint((stream) => this.hint(stream));
-    this.loop = this.run();
+    this.polling = this.poll();
+    if (this.ownHost) void this.host.start().catch((err) => this.options.logger?.warn({ err: messageOf(err) }, 'integrity verifier: cannot start'));
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.signalStopped();
-    this.unsubscribe?.();
-    if (this.hintTimer) clearTimeout(this.hintTimer);
-    this.wake();
-    await this.loop;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    if (this.ownHost) await this.host.stop();
+    await this.polling;
     await this.step.catch(() => undefined);
   }
 
   /** Checks every stream up to its current head now (operators and tests); resolves when done. */
   async runOnce(): Promise<void> {
-    await this.poll();
+    await this.measure();
     for (const tenant of [...this.tenants.keys()]) {
       for (;;) {
         const p = this.tenants.get(tenant)!;
         if (p.record.at.position >= p.head) break;
-        if (!(await this.exclusive(() => this.verifyBatch(tenant, false)))) break;
+        if (!(await this.exclusive(() => this.checkNext(tenant)))) break;
       }
     }
   }
@@ -153,51 +174,15 @@ export class IntegrityVerifier {
     };
   }
 
-  /** Hinted streams become dirty together, `hintDelayMs` after the first hint: appends coalesce into one read. */
-  private hint(stream: string): void {
-    this.hinted.add(stream);
-    if (this.hintTimer || !this.running) return;
-    this.hintTimer = setTimeout(() => {
-      this.hintTimer = null;
-      for (const t of this.hinted) this.dirty.add(t);
-      this.hinted.clear();
-      this.wake();
-    }, this.hintDelayMs);
-    this.hintTimer.unref();
-  }
-
-  private wake(): void {
-    this.alarm.wake();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      if (Date.now() >= this.nextPollAt) await this.poll();
-      // The rate limit, at the rate in force now (a poll may have changed it): the last batch's
-      // receipts take their share of a second before the next batch starts. Polls stay on time.
-      const resumeAt = this.lastBatch ? this.lastBatch.started + (this.lastBatch.checked / this.rate()) * 1000 : 0;
-      if (Date.now() < resumeAt) {
-        await this.pace(Math.min(resumeAt, this.nextPollAt) - Date.now());
-        continue;
-      }
-      let worked = false;
-      for (const tenant of [...this.dirty]) {
-        if (!this.running) break;
-        const p = this.tenants.get(tenant);
-        if (p && p.retryAt > Date.now()) continue;
-        this.dirty.delete(tenant);
-        const started = Date.now();
-        const checked = await this.exclusive(() => this.verifyBatch(tenant, true));
-        if (checked > 0) {
-          worked = true;
-          // A full batch: more is waiting now. Otherwise the next append hint (coalesced) brings it back.
-          if (checked >= this.batchSize) this.dirty.add(tenant); // at the end: tenants take turns
-          this.lastBatch = { started, checked };
-          break;
-        }
-      }
-      if (!worked && this.running) await this.idle();
-    }
+  /**
+   * The rate limit, at the rate in force now: the last batch's receipts take their share of a second
+   * before the next batch starts; a stream that was caught up waits `hintDelayMs`. Never while stopped.
+   */
+  private readyAt(stream: string): number {
+    if (!this.running) return Number.POSITIVE_INFINITY;
+    const paced = this.lastBatch ? this.lastBatch.started + (this.lastBatch.checked / this.rate()) * 1000 : 0;
+    const caughtUp = this.caughtUpAt.get(stream);
+    return Math.max(paced, caughtUp === undefined ? 0 : caughtUp + this.hintDelayMs);
   }
 
   /** Receipts per second allowed now: the full rate unless the streams outgrow it. */
@@ -205,21 +190,17 @@ export class IntegrityVerifier {
     return this.appendsPerSecond >= this.maxPerSecond ? this.minPerSecond : this.maxPerSecond;
   }
 
-  private async idle(): Promise<void> {
-    let until = this.nextPollAt;
-    for (const tenant of this.dirty) until = Math.min(until, this.tenants.get(tenant)?.retryAt ?? 0);
-    if (this.running) await this.alarm.sleep(until - Date.now()); // a hint or stop wakes it
-  }
-
-  /** The rate limit's pause: only stop cuts it short (hints do not). */
-  private async pace(ms: number): Promise<void> {
-    if (ms <= 0 || !this.running) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopped]);
-    clearTimeout(timer);
-  }
-
+  /** Measures now and then again every `pollIntervalMs` while running. */
   private async poll(): Promise<void> {
+    await this.measure();
+    if (this.running) {
+      this.pollTimer = setTimeout(() => (this.polling = this.poll()), this.pollIntervalMs);
+      this.pollTimer.unref();
+    }
+  }
+
+  /** Reads the stream heads: the lag of each stream and the append rate since the last measurement. */
+  private async measure(): Promise<void> {
     try {
       const streams = await this.options.store.listStreams();
       const at = Date.now();
@@ -228,7 +209,6 @@ export class IntegrityVerifier {
         total += lastSequence;
         const p = await this.progress(stream);
         p.head = Math.max(p.head, lastSequence);
-        if (p.head > p.record.at.position) this.dirty.add(stream);
       }
       if (this.heads && at > this.heads.at) this.appendsPerSecond = Math.max(0, total - this.heads.total) / ((at - this.heads.at) / 1000);
       this.heads = { total, at };
@@ -238,7 +218,6 @@ export class IntegrityVerifier {
       this.pollError = messageOf(err);
       this.options.logger?.warn({ err: this.pollError }, 'integrity verifier: cannot list streams');
     }
-    this.nextPollAt = Date.now() + this.pollIntervalMs;
   }
 
   private async progress(tenant: string): Promise<Progress> {
@@ -251,23 +230,50 @@ export class IntegrityVerifier {
     return p;
   }
 
-  /** Runs verification steps one at a time (the loop and `runOnce` never interleave on a stream). */
+  /** Runs verification steps one at a time (the host's batches and `runOnce` never interleave on a stream). */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.step.then(fn, fn);
     this.step = next.catch(() => undefined);
     return next;
   }
 
-  /** Checks the next batch of one stream; returns how many receipts it checked (0: nothing to do or failed). */
-  private async verifyBatch(tenant: string, backoff: boolean): Promise<number> {
-    let p: Progress | undefined;
+  /**
+   * A batch from the host. The verifier's record is the position: events it already checked (e.g. by
+   * `runOnce`) are skipped; when its record is behind the batch it reads the missing events itself
+   * and has the batch offered again. Answers the position it reached within the batch.
+   */
+  private async handleBatch(tenant: string, events: readonly StoredEvent[]): Promise<number> {
+    const first = events[0]!.sequence;
+    const last = events[events.length - 1]!.sequence;
+    const p = await this.progress(tenant);
+    const from = p.record.at.position;
+    if (from < last) {
+      const batch = from + 1 < first ? await this.options.store.read(tenant, { from: from + 1, limit: this.batchSize }) : events.filter((e) => e.sequence > from);
+      await this.verify(tenant, p, batch, true);
+    }
+    return Math.max(first - 1, Math.min(last, p.record.at.position));
+  }
+
+  /** `runOnce`: the next batch of one stream read here; how many receipts it checked (0: nothing to do or failed). */
+  private async checkNext(tenant: string): Promise<number> {
     try {
-      p = await this.progress(tenant);
+      const p = await this.progress(tenant);
+      const events = await this.options.store.read(tenant, { from: p.record.at.position + 1, limit: this.batchSize });
+      return await this.verify(tenant, p, events, false);
+    } catch {
+      return 0; // recorded on the stream's progress by verify
+    }
+  }
+
+  /** Checks `events` (consecutive, after the record) and saves the new record; how many it checked. Throws on failure. */
+  private async verify(tenant: string, p: Progress, events: readonly StoredEvent[], paced: boolean): Promise<number> {
+    const started = Date.now();
+    try {
       const from = p.record.at;
-      const events = await this.options.store.read(tenant, { from: from.position + 1, limit: this.batchSize });
       if (events.length === 0) {
         p.head = Math.max(p.head, from.position);
         p.error = null;
+        this.caughtUpAt.set(tenant, started);
         return 0;
       }
       const { position, findings } = await (this.options.checker ?? this.checkInline)(tenant, from, events);
@@ -290,18 +296,19 @@ export class IntegrityVerifier {
       p.attempts = 0;
       p.retryAt = 0;
       this.lastRunAt = now;
-      this.checkedReceipts += position.position - from.position;
+      const checked = position.position - from.position;
+      this.checkedReceipts += checked;
+      if (paced) this.lastBatch = { started, checked };
+      // A short batch: the stream is caught up, and its next batch waits for appends to coalesce.
+      if (events.length < this.batchSize) this.caughtUpAt.set(tenant, Date.now());
+      else this.caughtUpAt.delete(tenant);
       if (findings.length > 0) this.report(tenant, findings);
-      return Math.max(1, position.position - from.position);
+      return Math.max(1, checked);
     } catch (err) {
-      const progress = p ?? { record: EMPTY_RECORD, head: 0, error: null, retryAt: 0, attempts: 0 };
-      progress.error = messageOf(err);
-      progress.attempts++;
-      if (backoff) progress.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** Math.min(progress.attempts - 1, 10));
-      this.tenants.set(tenant, progress);
-      this.dirty.add(tenant);
-      this.options.logger?.warn({ tenant, err: progress.error, attempts: progress.attempts }, 'integrity verifier: batch not checked');
-      return 0;
+      p.error = messageOf(err);
+      p.attempts++;
+      this.options.logger?.warn({ tenant, err: p.error, attempts: p.attempts }, 'integrity verifier: batch not checked');
+      throw err;
     }
   }
 
