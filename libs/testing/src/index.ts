@@ -6,3 +6,5 @@ export * from './receipts/signed-receipts';
 export * from './receipts/ops-receipt-builders';
 export * from './read-models/read-model-dump';
 export * from './read-models/test-event-store';
+export * as actionEvents from './actions/action-event.builders';
+export * as latestActionReceipts from './actions/latest-action-receipt.builders';

@@ -1,9 +1,10 @@
 import type { Receipt } from '@oars/receipts';
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import { actionDecider } from './action.decide';
 import { actionEventOf } from './action.events';
-import { FACTS, givenActionRequested, givenApprovalRequired, givenApprovedFor, givenEvent, pendingApproval } from './action.fixtures';
 import { actionStateOf, initialActionState } from './action.state';
+
+const { FACTS, givenActionRequested, givenApprovalRequired, givenApprovedFor, givenEvent, pendingApproval } = actionEvents;
 
 /** A stored receipt recording `event` (what the chain writer makes of it). */
 function storedAs(event: ReturnType<typeof givenEvent>): Receipt {

@@ -1,5 +1,7 @@
 import { actionStatusOf, isTerminalActionState } from './action-status';
-import { givenApprovalRequired, givenApprovedFor, givenPendingApproval, givenReceipt } from './lifecycle.fixtures';
+import { latestActionReceipts } from '@oars/testing';
+
+const { givenApprovalRequired, givenApprovedFor, givenPendingApproval, givenReceipt } = latestActionReceipts;
 
 describe('actionStatusOf (the state an action is in, from its latest receipt)', () => {
   it('reads the state an action.* receipt names, with the executor of an approved action', () => {

@@ -1,8 +1,9 @@
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import type { EscalateApproval, ExpireApproval } from '../action.commands';
 import { actionDecider } from '../action.decide';
-import { at, givenApprovalRequired, givenApprovedFor, givenEvent, pendingApproval, stage, timer } from '../action.fixtures';
 import { derivedReceiptId } from '../receipt-id';
+
+const { at, givenApprovalRequired, givenApprovedFor, givenEvent, pendingApproval, stage, timer } = actionEvents;
 
 const expire = (now: string): ExpireApproval => ({ type: 'ExpireApproval', data: {}, metadata: timer(now) });
 const escalate = (now: string): EscalateApproval => ({ type: 'EscalateApproval', data: {}, metadata: timer(now) });

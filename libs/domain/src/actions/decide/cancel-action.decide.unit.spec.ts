@@ -1,11 +1,12 @@
 import { sha256Hex } from '@oars/receipts';
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import { ActionNotCancelableError, ActionNotFoundError, NotActionRequesterError } from '../../lifecycle/lifecycle.errors';
 import type { CancelAction } from '../action.commands';
 import { actionDecider } from '../action.decide';
 import type { ActionChainEvent } from '../action.events';
-import { REQUESTER, T1, by, givenActionRequested, givenApprovalRequired, givenApprovedFor, givenEvent, pendingApproval } from '../action.fixtures';
 import { derivedReceiptId } from '../receipt-id';
+
+const { REQUESTER, T1, by, givenActionRequested, givenApprovalRequired, givenApprovedFor, givenEvent, pendingApproval } = actionEvents;
 
 const cancel = (actor = REQUESTER, admin = false, reason: string | null = null): CancelAction => ({ type: 'CancelAction', data: { reason }, metadata: by(actor, admin) });
 const canceledId = derivedReceiptId('act_1', 'action.canceled');

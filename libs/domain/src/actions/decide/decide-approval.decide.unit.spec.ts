@@ -1,12 +1,13 @@
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import { ApprovalRuleError } from '../../approvals/approval.errors';
 import { type StepUpEvidence, reasonHashOf } from '../../approvals/decide-approval';
 import { hotp, totpTimeStep } from '../../approvals/totp';
 import { ActionNotFoundError } from '../../lifecycle/lifecycle.errors';
 import type { DecideApproval } from '../action.commands';
 import { actionDecider } from '../action.decide';
-import { FACTS, NO_HTTP, T0, T1, givenActionRequested, givenApprovalRequired, givenEvent, pendingApproval, policyDeciding, stage, timer } from '../action.fixtures';
 import { derivedReceiptId } from '../receipt-id';
+
+const { FACTS, NO_HTTP, T0, T1, givenActionRequested, givenApprovalRequired, givenEvent, pendingApproval, policyDeciding, stage, timer } = actionEvents;
 
 const NO_STEP_UP: StepUpEvidence = { code: null, totp: null, sharedCode: null };
 const decide = (approverId: string, over: Partial<DecideApproval['data']> = {}): DecideApproval => ({

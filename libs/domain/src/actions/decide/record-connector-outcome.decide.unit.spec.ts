@@ -1,8 +1,9 @@
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import type { RecordConnectorOutcome } from '../action.commands';
 import { actionDecider } from '../action.decide';
-import { givenApprovedFor, givenEvent, timer, T1 } from '../action.fixtures';
 import type { ExecutionOutcome } from '../execution';
+
+const { givenApprovedFor, givenEvent, timer, T1 } = actionEvents;
 
 const EXECUTED = { status: 'executed' as const, output: { id: 1 }, outputHash: 'c'.repeat(64) };
 const record = (outcome: ExecutionOutcome): RecordConnectorOutcome => ({ type: 'RecordConnectorOutcome', data: { outcome }, metadata: timer(T1) });

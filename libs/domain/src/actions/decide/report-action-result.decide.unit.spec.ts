@@ -1,8 +1,9 @@
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import { ActionNotAwaitingResultError, NotActionRequesterError } from '../../lifecycle/lifecycle.errors';
 import type { ActionResultReport, ReportActionResult } from '../action.commands';
 import { actionDecider } from '../action.decide';
-import { FACTS, REQUESTER, T1, by, givenApprovalRequired, givenApprovedFor, givenEvent } from '../action.fixtures';
+
+const { FACTS, REQUESTER, T1, by, givenApprovalRequired, givenApprovedFor, givenEvent } = actionEvents;
 
 const HASH = 'a'.repeat(64);
 const report = (r: ActionResultReport, actor = REQUESTER, admin = false): ReportActionResult => ({ type: 'ReportActionResult', data: { report: r }, metadata: by(actor, admin) });

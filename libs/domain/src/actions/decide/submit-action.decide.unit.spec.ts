@@ -1,8 +1,9 @@
 import { hashCanonical } from '@oars/receipts';
-import { given } from '@oars/testing';
+import { actionEvents, given } from '@oars/testing';
 import { actionDecider } from '../action.decide';
-import { ACTION_ID, FACTS, REQUESTER, T0, givenActionRequested, policyDeciding, submit } from '../action.fixtures';
 import { derivedReceiptId } from '../receipt-id';
+
+const { ACTION_ID, FACTS, REQUESTER, T0, givenActionRequested, policyDeciding, submit } = actionEvents;
 
 const jira = { toolId: 'jira', operation: 'create_ticket', target: 'project:SEC' };
 const typesOf = (events: readonly { type: string }[]) => events.map((e) => e.type);

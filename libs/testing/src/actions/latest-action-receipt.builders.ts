@@ -1,7 +1,7 @@
 import type { Receipt } from '@oars/receipts';
-import { type ApprovalState, defaultApprovalWorkflow, openApproval } from '../approvals/approval.types';
+import { type ApprovalState, defaultApprovalWorkflow, openApproval } from '@oars/domain';
 
-/** Builders of an action's latest stored receipt for the status specs (given …). */
+/** Builders of an action's latest stored receipt for the status specs (given …), exported as `latestActionReceipts`. */
 export const REQUESTER = 'agent_owner';
 
 export function givenReceipt(type: string, data: Record<string, unknown> = {}): Receipt {

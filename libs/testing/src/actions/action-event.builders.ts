@@ -1,12 +1,22 @@
 import type { PolicyDecision, PolicyDocument } from '@oars/policy';
 import type { RiskTier } from '@oars/receipts';
-import { type ApprovalStage, type ApprovalState, type ApprovalWorkflow, defaultApprovalWorkflow, openApproval } from '../approvals/approval.types';
-import type { ActionCommand, CallerCommandMetadata, SubmitAction } from './action.commands';
-import type { ActionChainEvent, ActionEventBody, ActionEventMetadata } from './action.events';
-import type { ActionExecutor } from './execution';
-import { derivedReceiptId } from './receipt-id';
+import {
+  type ActionChainEvent,
+  type ActionCommand,
+  type ActionEventBody,
+  type ActionEventMetadata,
+  type ActionExecutor,
+  type ApprovalStage,
+  type ApprovalState,
+  type ApprovalWorkflow,
+  type CallerCommandMetadata,
+  type SubmitAction,
+  defaultApprovalWorkflow,
+  derivedReceiptId,
+  openApproval,
+} from '@oars/domain';
 
-/** Event and command builders for the action decider's specs (given …, when …); never used by production code. */
+/** Event and command builders for the action decider's specs (given …, when …), exported as `actionEvents`. */
 export const TENANT = 't1';
 export const ACTION_ID = 'act_1';
 export const REQUESTER = 'agent_owner';
