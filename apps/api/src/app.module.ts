@@ -17,6 +17,7 @@ import { TokenRegistry } from './auth/token-registry';
 import { HealthController } from './health/health.controller';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { KeysController } from './keys/keys.controller';
+import { PlatformStreamController } from './keys/platform-stream.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { OarsMetrics } from '@oars/ops';
 import { ReceiptsController } from './receipts/receipts.controller';
@@ -66,7 +67,7 @@ export class AppModule {
         // process (measured: ~35% of the API's throughput). bootstrap.ts logs each request instead.
         LoggerModule.forRoot({ pinoHttp: { logger: options.log }, forRoutes: [] }),
       ],
-      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController, AlertsController],
+      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController, PlatformStreamController, AlertsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },

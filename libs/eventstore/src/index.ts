@@ -5,3 +5,4 @@ export { EmbeddedEventStore, MixedDuplicateBatchError } from './embedded/embedde
 export { runEventStoreContract, type EventStoreUnderTest } from './contract/event-store.contract';
 export { WakeableSleep } from './wakeable-sleep';
 export { StreamFeeds, type StreamFeedsOptions } from './stream-feeds';
+export * from './platform-stream';

@@ -4,4 +4,5 @@ export * from './kv-key-vault';
 export * from './keyring';
 export * from './receipt-draft';
 export * from './tenant-chain.writer';
+export * from './platform-stream.writer';
 export * from './commands';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isReservedStreamId } from '@oars/eventstore';
 
 export type Role = 'admin' | 'operator' | 'auditor' | 'agent' | 'service';
 const ROLES: readonly Role[] = ['admin', 'operator', 'auditor', 'agent', 'service'];
@@ -113,9 +114,16 @@ function parseApiTokens(json: string): Array<Principal & { token: string }> {
       tokenId: typeof e.tokenId === 'string' ? e.tokenId : `tok_${i}`,
       subject: str('subject'),
       role,
-      tenantIds: list('tenantIds'),
+      tenantIds: tenantIdsOf(list('tenantIds'), where),
       scopes: list('scopes'),
       ...(Array.isArray(e.delegationChain) ? { delegationChain: e.delegationChain as string[] } : {}),
     };
   });
+}
+
+/** A token never grants a reserved stream (the platform stream) as a tenant: no tenant route can reach it. */
+function tenantIdsOf(ids: string[], where: string): string[] {
+  const reserved = ids.find(isReservedStreamId);
+  if (reserved !== undefined) throw new TokenConfigError(`${where}.tenantIds must not name ${reserved}: it is reserved for the platform stream`);
+  return ids;
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { isReservedStreamId } from '@oars/eventstore';
 import type { Runtime } from '@oars/runtime';
 import { TENANT_ID_PATTERN } from '../actions/submit-action.dto';
 import { Caller, RequireScope, assertTenantAccess } from '../auth/auth.guard';
@@ -9,6 +10,7 @@ import { RUNTIME } from '../runtime.token';
 
 function assertTenantId(tenantId: string): void {
   if (!TENANT_ID_PATTERN.test(tenantId)) throw new ApiError(400, 'invalid_id', 'tenantId must match [A-Za-z0-9_-]{1,64}.');
+  if (isReservedStreamId(tenantId)) throw new ApiError(400, 'invalid_id', `tenantId ${tenantId} is reserved for the platform stream (GET /v1/trust/platform/keys).`);
 }
 
 /** Public keys for offline verification (no auth), and key administration. */
