@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { SqlClient } from '@oars/db';
 import { type EventStore, type StoredEvent, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Reactor } from './reactor';
-import { loadReactorCheckpoints, saveReactorCheckpoint } from './reactor-checkpoints.store';
-import { countReactorDeadLetters, parkEvent } from './reactor-dead-letters.store';
+import { loadReactorCheckpoints } from './reactor-checkpoints.store';
+import { type StepEnv, runStreamStep } from './stream-step';
+import { countReactorDeadLetters } from './reactor-dead-letters.store';
 import { acquireLease, releaseLease } from './reactor-lease.store';
 import { ReactorSlot } from './reactor-slot';
 import type { ReactorStatus } from './reactor-status';
@@ -71,6 +72,7 @@ export class ReactorHost {
   private unsubscribe: (() => void) | null = null;
   private nextPollAt = 0;
   private pollError: string | null = null;
+  private readonly env: StepEnv;
 
   constructor(private readonly options: ReactorHostOptions) {
     this.owner = options.owner ?? `host_${randomBytes(6).toString('hex')}`;
@@ -80,6 +82,10 @@ export class ReactorHost {
     this.batchSize = options.batchSize ?? 500;
     this.now = options.now ?? Date.now;
     this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: options.store, onEvents: (stream) => this.markDirty(stream) }) : null;
+    this.env = {
+      sql: options.sql, owner: this.owner, logger: this.logger, batchSize: this.batchSize, coalesceMs: options.coalesceMs ?? 0, now: this.now,
+      read: (stream, from) => this.read(stream, from),
+    };
   }
 
   /** Adds a reactor (before or after `start`); its name must be unique in the host. */
@@ -232,123 +238,7 @@ export class ReactorHost {
     if (stream === undefined) return;
     slot.dirty.delete(stream);
     slot.busy = true;
-    this.track(this.step(slot, stream).finally(() => (slot.busy = false)));
-  }
-
-  private async step(slot: ReactorSlot, stream: string): Promise<void> {
-    const c = slot.cursor(stream);
-    const signal = slot.abort.signal;
-    let events: StoredEvent[];
-    try {
-      events = await this.read(stream, c.position + 1);
-    } catch (err) {
-      this.failed(slot, stream, c, err);
-      return;
-    }
-    const gapless: StoredEvent[] = [];
-    for (const e of events) {
-      if (e.sequence !== c.position + 1 + gapless.length) break;
-      gapless.push(e);
-    }
-    if (events.length > 0 && gapless.length === 0) {
-      this.failed(slot, stream, c, new Error(`stream gap: expected sequence ${c.position + 1}, found ${events[0]!.sequence}`));
-      return;
-    }
-    if (gapless.length === 0) return;
-    const from = c.position;
-    let position = from;
-    const ctx = slot.context(stream);
-    try {
-      if (slot.reactor.handleBatch) {
-        position = await this.handled(slot, stream, gapless, await slot.reactor.handleBatch(gapless, ctx));
-      } else {
-        for (const event of gapless) {
-          if (signal.aborted) break;
-          await slot.reactor.handle?.(event, ctx);
-          position = event.sequence;
-          c.attempts = 0;
-          c.problem = null;
-        }
-      }
-      c.attempts = 0;
-      c.problem = null;
-      c.retryAt = 0;
-    } catch (err) {
-      position = await this.eventFailed(slot, stream, c, gapless.find((e) => e.sequence === position + 1)!, position, err);
-    }
-    await this.advance(slot, stream, c, from, position, gapless.length);
-  }
-
-  private async handled(slot: ReactorSlot, stream: string, batch: readonly StoredEvent[], upTo: number): Promise<number> {
-    const last = batch[batch.length - 1]!.sequence;
-    if (!Number.isInteger(upTo) || upTo < batch[0]!.sequence - 1 || upTo > last) {
-      throw new Error(`reactor ${slot.name} answered ${upTo} for a batch ${batch[0]!.sequence}..${last} of ${stream}`);
-    }
-    return upTo;
-  }
-
-  /** The event after `position` failed: retried later, or parked once it had its tries. The new position. */
-  private async eventFailed(slot: ReactorSlot, stream: string, c: ReturnType<ReactorSlot['cursor']>, event: StoredEvent, position: number, err: unknown): Promise<number> {
-    if (slot.abort.signal.aborted) return position;
-    slot.retries++;
-    c.attempts++;
-    const reason = messageOf(err);
-    if (c.attempts < slot.maxAttempts) {
-      c.problem = `${reason} (try ${c.attempts}${Number.isFinite(slot.maxAttempts) ? ` of ${slot.maxAttempts}` : ''})`;
-      c.retryAt = this.now() + slot.backoff(c.attempts);
-      slot.dirty.add(stream);
-      this.logger.warn({ reactor: slot.name, stream, sequence: event.sequence, attempts: c.attempts, err: reason }, 'reactors: event failed; will retry');
-      return position;
-    }
-    try {
-      await parkEvent(this.options.sql, slot.name, event, reason, c.attempts);
-    } catch (parkErr) {
-      c.problem = `cannot park event ${event.sequence}: ${messageOf(parkErr)} (it failed with: ${reason})`;
-      c.retryAt = this.now() + slot.backoff(c.attempts);
-      slot.dirty.add(stream);
-      return position;
-    }
-    this.logger.error({ reactor: slot.name, stream, sequence: event.sequence, attempts: c.attempts, err: reason }, 'reactors: event parked as a dead letter; the stream goes on');
-    slot.deadLetters++;
-    c.attempts = 0;
-    c.problem = null;
-    c.retryAt = 0;
-    slot.dirty.add(stream);
-    return event.sequence;
-  }
-
-  /** Saves the checkpoint (only while the lease is held) and marks the stream for more when there is more. */
-  private async advance(slot: ReactorSlot, stream: string, c: ReturnType<ReactorSlot['cursor']>, from: number, position: number, read: number): Promise<void> {
-    if (position === from) {
-      if (read > 0 && slot.reactor.handleBatch && !slot.abort.signal.aborted) slot.dirty.add(stream); // offered again (its readyAt paces it)
-      return;
-    }
-    try {
-      if (!slot.reactor.loadPositions && !(await saveReactorCheckpoint(this.options.sql, slot.name, this.owner, stream, position))) {
-        if (slot.leased) {
-          slot.lost();
-          this.logger.warn({ reactor: slot.name, stream }, 'reactors: checkpoint refused, the lease is another instance\'s');
-        }
-        return;
-      }
-    } catch (err) {
-      this.failed(slot, stream, c, err); // handled again from the stored checkpoint: at least once
-      c.position = from;
-      return;
-    }
-    c.position = position;
-    c.head = Math.max(c.head, position);
-    if (this.options.coalesceMs) c.retryAt = this.now() + this.options.coalesceMs;
-    if (read >= this.batchSize || c.head > c.position) slot.dirty.add(stream);
-  }
-
-  private failed(slot: ReactorSlot, stream: string, c: ReturnType<ReactorSlot['cursor']>, err: unknown): void {
-    slot.retries++;
-    c.attempts++;
-    c.problem = messageOf(err);
-    c.retryAt = this.now() + slot.backoff(c.attempts);
-    slot.dirty.add(stream);
-    this.logger.warn({ reactor: slot.name, stream, position: c.position, attempts: c.attempts, err: c.problem }, 'reactors: stream step failed; will retry');
+    this.track(runStreamStep(this.env, slot, stream).finally(() => (slot.busy = false)));
   }
 
   /**

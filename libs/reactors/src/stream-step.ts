@@ -1,0 +1,143 @@
+import type { SqlClient } from '@oars/db';
+import type { StoredEvent } from '@oars/eventstore';
+import { saveReactorCheckpoint } from './reactor-checkpoints.store';
+import { parkEvent } from './reactor-dead-letters.store';
+import type { ReactorLogger } from './reactor-host';
+import type { ReactorSlot } from './reactor-slot';
+import type { ReactorCursor } from './reactor-status';
+
+/** What one stream step of a reactor needs from its host. */
+export interface StepEnv {
+  sql: SqlClient;
+  owner: string;
+  logger: ReactorLogger;
+  batchSize: number;
+  coalesceMs: number;
+  now: () => number;
+  /** The events of a stream from a sequence (the host's feed or the store). */
+  read: (stream: string, from: number) => Promise<StoredEvent[]>;
+}
+
+/**
+ * One batch of one reactor on one stream: reads from its position, hands the gapless events to
+ * `handle` (one by one) or `handleBatch`, retries or parks a failure, and moves the checkpoint.
+ */
+export async function runStreamStep(env: StepEnv, slot: ReactorSlot, stream: string): Promise<void> {
+  const c = slot.cursor(stream);
+  const signal = slot.abort.signal;
+  let events: StoredEvent[];
+  try {
+    events = await env.read(stream, c.position + 1);
+  } catch (err) {
+    failed(env, slot, stream, c, err);
+    return;
+  }
+  const gapless: StoredEvent[] = [];
+  for (const e of events) {
+    if (e.sequence !== c.position + 1 + gapless.length) break;
+    gapless.push(e);
+  }
+  if (events.length > 0 && gapless.length === 0) {
+    failed(env, slot, stream, c, new Error(`stream gap: expected sequence ${c.position + 1}, found ${events[0]!.sequence}`));
+    return;
+  }
+  if (gapless.length === 0) return;
+  const from = c.position;
+  let position = from;
+  const ctx = slot.context(stream);
+  try {
+    if (slot.reactor.handleBatch) {
+      position = handled(slot, stream, gapless, await slot.reactor.handleBatch(gapless, ctx));
+    } else {
+      for (const event of gapless) {
+        if (signal.aborted) break;
+        await slot.reactor.handle?.(event, ctx);
+        position = event.sequence;
+        c.attempts = 0;
+        c.problem = null;
+      }
+    }
+    c.attempts = 0;
+    c.problem = null;
+    c.retryAt = 0;
+  } catch (err) {
+    position = await eventFailed(env, slot, stream, c, gapless.find((e) => e.sequence === position + 1)!, position, err);
+  }
+  await advance(env, slot, stream, c, from, position, gapless.length);
+}
+
+function handled(slot: ReactorSlot, stream: string, batch: readonly StoredEvent[], upTo: number): number {
+  const last = batch[batch.length - 1]!.sequence;
+  if (!Number.isInteger(upTo) || upTo < batch[0]!.sequence - 1 || upTo > last) {
+    throw new Error(`reactor ${slot.name} answered ${upTo} for a batch ${batch[0]!.sequence}..${last} of ${stream}`);
+  }
+  return upTo;
+}
+
+/** The event after `position` failed: retried later, or parked once it had its tries. The new position. */
+async function eventFailed(env: StepEnv, slot: ReactorSlot, stream: string, c: ReactorCursor, event: StoredEvent, position: number, err: unknown): Promise<number> {
+  if (slot.abort.signal.aborted) return position;
+  slot.retries++;
+  c.attempts++;
+  const reason = messageOf(err);
+  if (c.attempts < slot.maxAttempts) {
+    c.problem = `${reason} (try ${c.attempts}${Number.isFinite(slot.maxAttempts) ? ` of ${slot.maxAttempts}` : ''})`;
+    c.retryAt = env.now() + slot.backoff(c.attempts);
+    slot.dirty.add(stream);
+    env.logger.warn({ reactor: slot.name, stream, sequence: event.sequence, attempts: c.attempts, err: reason }, 'reactors: event failed; will retry');
+    return position;
+  }
+  try {
+    await parkEvent(env.sql, slot.name, event, reason, c.attempts);
+  } catch (parkErr) {
+    c.problem = `cannot park event ${event.sequence}: ${messageOf(parkErr)} (it failed with: ${reason})`;
+    c.retryAt = env.now() + slot.backoff(c.attempts);
+    slot.dirty.add(stream);
+    return position;
+  }
+  env.logger.error({ reactor: slot.name, stream, sequence: event.sequence, attempts: c.attempts, err: reason }, 'reactors: event parked as a dead letter; the stream goes on');
+  slot.deadLetters++;
+  c.attempts = 0;
+  c.problem = null;
+  c.retryAt = 0;
+  slot.dirty.add(stream);
+  return event.sequence;
+}
+
+/** Saves the checkpoint (only while the lease is held) and marks the stream for more when there is more. */
+async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: ReactorCursor, from: number, position: number, read: number): Promise<void> {
+  if (position === from) {
+    if (read > 0 && slot.reactor.handleBatch && !slot.abort.signal.aborted) slot.dirty.add(stream); // offered again (its readyAt paces it)
+    return;
+  }
+  try {
+    if (!slot.reactor.loadPositions && !(await saveReactorCheckpoint(env.sql, slot.name, env.owner, stream, position))) {
+      if (slot.leased) {
+        slot.lost();
+        env.logger.warn({ reactor: slot.name, stream }, 'reactors: checkpoint refused, the lease is another instance\'s');
+      }
+      return;
+    }
+  } catch (err) {
+    failed(env, slot, stream, c, err); // handled again from the stored checkpoint: at least once
+    c.position = from;
+    return;
+  }
+  c.position = position;
+  c.head = Math.max(c.head, position);
+  if (env.coalesceMs) c.retryAt = env.now() + env.coalesceMs;
+  if (read >= env.batchSize || c.head > c.position) slot.dirty.add(stream);
+}
+
+function failed(env: StepEnv, slot: ReactorSlot, stream: string, c: ReactorCursor, err: unknown): void {
+  slot.retries++;
+  c.attempts++;
+  c.problem = messageOf(err);
+  c.retryAt = env.now() + slot.backoff(c.attempts);
+  slot.dirty.add(stream);
+  env.logger.warn({ reactor: slot.name, stream, position: c.position, attempts: c.attempts, err: c.problem }, 'reactors: stream step failed; will retry');
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
