@@ -87,6 +87,8 @@ function routes(s: Setup): Route[] {
     { method: 'GET', path: '/v1/trust/tenants/:tenantId/keys', ...tenant },
     { method: 'GET', path: '/v1/admin/tenants/:tenantId/keys', ...tenant },
     { method: 'POST', path: '/v1/admin/tenants/:tenantId/keys/rotate', ...tenant },
+    { method: 'GET', path: '/v1/trust/platform/keys' },
+    { method: 'GET', path: '/v1/admin/platform/receipts' },
     { method: 'GET', path: '/v1/admin/ops/dashboard', query: T },
     { method: 'GET', path: '/v1/admin/ops/slo' },
     { method: 'GET', path: '/v1/admin/ops/integrity', query: T },
