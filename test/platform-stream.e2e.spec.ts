@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PLATFORM_STREAM } from '@oars/eventstore';
 import { PlatformStream, aggregateDraft } from '@oars/ledger';
+import { listDeadLetters } from '@oars/readmodels';
 import type { Receipt } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { verifyCommand, type VerifyReport } from '../apps/cli/src/commands/verify.command';
@@ -73,6 +74,13 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('the platform stream over HT
     const bad = await oarsVerify([receiptsFile, '--keys', keysFile, '--expect-first-sequence', '1']);
     expect(bad.code).toBe(1);
     expect(bad.report.verificationErrors).toEqual(expect.arrayContaining([expect.stringMatching(/^Sequence 3 .*Receipt hash mismatch/)]));
+  });
+
+  it('is followed by the read models to its head without a dead letter', async () => {
+    const head = (await runtime.store.head(PLATFORM_STREAM)).sequence;
+    expect(head).toBeGreaterThan(1);
+    await expect(runtime.waitForPosition(PLATFORM_STREAM, head)).resolves.toBe(true);
+    expect(await listDeadLetters(runtime.sql, { tenantIds: [PLATFORM_STREAM] })).toEqual([]);
   });
 
   it('is no tenant: no tenant route reaches it, and tenant views do not show it', async () => {
