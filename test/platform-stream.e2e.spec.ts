@@ -12,6 +12,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { TokenRegistry } from '../apps/api/src/auth/token-registry';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
 import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import { until } from './support/until';
 
 async function oarsVerify(args: string[]): Promise<{ code: number; report: VerifyReport }> {
   const out: string[] = [];
@@ -96,7 +97,18 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('the platform stream over HT
 
     const integrity = await http.get('/v1/admin/ops/integrity', ADMIN);
     expect(integrity.status).toBe(200);
-    expect(JSON.stringify(integrity.body)).not.toContain(PLATFORM_STREAM);
+    expect(integrity.body.items.map((i: { tenantId: string }) => i.tenantId)).toEqual(['tenant_alpha', 'tenant_bravo', 'tenant_enterprise']);
+    expect(integrity.body.platform).toMatchObject({ tenantId: PLATFORM_STREAM });
+    // The verifier running beside the projector checks the platform stream to its head.
+    const checked = await until('the platform stream verified to its head', async () => {
+      const platform = (await http.get('/v1/admin/ops/integrity', ADMIN)).body.platform;
+      return platform.position === before && platform;
+    });
+    expect(checked).toMatchObject({ lastResult: 'ok', findingsTotal: 0 });
+    expect((await http.get('/v1/admin/ops/integrity', AUDITOR)).body.platform).toMatchObject({ tenantId: PLATFORM_STREAM });
+    const operatorView = await http.get('/v1/admin/ops/integrity', OPERATOR);
+    expect(operatorView.status).toBe(200);
+    expect(JSON.stringify(operatorView.body)).not.toContain(PLATFORM_STREAM);
     const dashboard = await http.get('/v1/admin/ops/dashboard?tenantId=tenant_bravo', ADMIN);
     expect(dashboard.status).toBe(200);
     expect(JSON.stringify(dashboard.body)).not.toContain(PLATFORM_STREAM);

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { PLATFORM_STREAM } from '@oars/eventstore';
 import { type TenantIntegrityStatus } from '@oars/ops';
 import { listDeadLetters } from '@oars/readmodels';
 import type { Runtime } from '@oars/runtime';
@@ -57,13 +58,15 @@ export class OpsController {
     if (query.tenantId) assertTenantAccess(caller, query.tenantId);
     const tenants = query.tenantId ? [query.tenantId] : [...caller.tenantIds].sort();
     const { integrity } = this.runtime.ops;
-    const items: TenantIntegrityStatus[] = integrity
-      ? await Promise.all(tenants.map((t) => integrity.tenantStatus(t)))
-      : await Promise.all(tenants.map((t) => this.dashboards.integrityOf(t)));
+    const statusOf = (stream: string): Promise<TenantIntegrityStatus> => (integrity ? integrity.tenantStatus(stream) : this.dashboards.integrityOf(stream));
+    const items = await Promise.all(tenants.map(statusOf));
     const deadLetters = await listDeadLetters(this.runtime.sql, { tenantIds: tenants, limit: DEAD_LETTERS_SHOWN + 1 });
+    // The platform stream is no tenant's: admins and auditors see it beside their tenants' streams.
+    const seesPlatform = !query.tenantId && (caller.role === 'admin' || caller.role === 'auditor');
     return {
       verifier: integrity?.status() ?? { state: 'NOT_RUNNING_HERE', message: 'The integrity verifier runs in the process that runs the projector.' },
       items,
+      ...(seesPlatform ? { platform: await statusOf(PLATFORM_STREAM) } : {}),
       projections: { deadLetters: { items: deadLetters.slice(0, DEAD_LETTERS_SHOWN), more: deadLetters.length > DEAD_LETTERS_SHOWN } },
     };
   }
