@@ -191,7 +191,8 @@ result_line() { # <history N> <integrity mode> <signature µs> <seed JSON or "">
     const perAction = (ours / hz) * 1e6 / Math.max(1, load.requestsTotal);
     const cpu = `; CPU % of a core: API ${pct("api")}, projector ${pct("projector")}, NATS ${pct("nats")}, whole machine ${machine} of ${Number(process.env.CORES) * 100}; ` +
       `API+projector+NATS ${(perAction / 1000).toFixed(2)} ms per action = ${(perAction / Number(sig)).toFixed(0)} signatures`;
-    const seeded = seed ? `; seeding ${f(seed.seeded)} took ${seed.seconds.toFixed(0)} s (${seed.secondsPer100k.toFixed(1)} s per 100k)` : "";
+    const replaced = seed && seed.failed ? `, ${f(seed.failed)} failed submissions replaced` : "";
+    const seeded = seed ? `; seeding ${f(seed.seeded)} took ${seed.seconds.toFixed(0)} s (${seed.secondsPer100k.toFixed(1)} s per 100k${replaced})` : "";
     process.stdout.write(
       `history ${f(Number(n))} (integrity ${mode}): signature ${sig} µs; stored actions ${f(before.storedActions)}, stream messages ${f(before.streamMessages)} ` +
       `(${gb(before.streamBytes)} GB stream, ${gb(before.databaseBytes)} GB database); p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms; ` +

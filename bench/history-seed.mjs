@@ -2,7 +2,7 @@
 // Stored history for bench/history-growth.sh: seeds a tenant with actions through the API's own
 // write path, in process, and reports how far the projector and the integrity verifier are.
 //
-//   node bench/history-seed.mjs seed   --tenant T --to N [--window W]   grow the tenant to N actions
+//   node bench/history-seed.mjs seed   --tenant T --to N [--window W] [--max-failures F]   grow the tenant to N actions
 //   node bench/history-seed.mjs wait   --tenant T [--timeout S]          until the read models reach the head
 //   node bench/history-seed.mjs status --tenant T                        one JSON line of figures
 //
@@ -29,7 +29,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const dist = (path) => require(resolve(ROOT, 'dist', path));
 
-const USAGE = 'usage: history-seed.mjs seed|wait|status --tenant T [--to N] [--window W] [--timeout S]';
+const USAGE = 'usage: history-seed.mjs seed|wait|status --tenant T [--to N] [--window W] [--max-failures F] [--timeout S]';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -37,6 +37,7 @@ const { values, positionals } = parseArgs({
     to: { type: 'string' },
     window: { type: 'string', default: '1024' },
     timeout: { type: 'string', default: '7200' },
+    'max-failures': { type: 'string', default: '10000' },
   },
 });
 const mode = positionals[0];
@@ -112,7 +113,7 @@ async function waitCaughtUp(timeoutSeconds) {
 }
 
 /** Submits `count` allow-path actions through the API's handler, `window` at a time. */
-async function seed(count, window) {
+async function seed(count, window, maxFailures) {
   const { token: _token, ...caller } = DEV_TOKENS.find((t) => t.role === 'admin' && t.tenantIds.includes(tenant)) ?? usage(`no dev token reaches ${tenant}`);
   const handler = new SubmitActionHandler(runtime);
   const runId = randomBytes(4).toString('hex');
@@ -124,52 +125,69 @@ async function seed(count, window) {
   });
   const states = {};
   let issued = 0;
-  let done = 0;
+  let ok = 0;
+  let inflight = 0;
   let failed = 0;
-  let firstError = null;
+  let lastError = null;
+  let pausedUntil = 0;
   const t0 = Date.now();
-  let last = { at: t0, done: 0 };
+  let last = { at: t0, ok: 0 };
   const progress = setInterval(() => {
     const now = Date.now();
-    const rate = ((done - last.done) * 1000) / (now - last.at);
+    const rate = ((ok - last.ok) * 1000) / (now - last.at);
     const head = runtime.writer.knownHead(tenant) ?? 0;
     checkpoint(READ_MODELS_PROJECTION).then((position) => {
-      const eta = rate > 0 ? ` ETA ${Math.ceil((count - done) / rate)} s` : '';
+      const eta = rate > 0 ? ` ETA ${Math.ceil((count - ok) / rate)} s` : '';
       log(
-        `[${((now - t0) / 1000).toFixed(0).padStart(5)} s] seeded ${fmt(done)}/${fmt(count)} (${fmt(rate)} actions/s, ` +
-          `${rate > 0 ? (100_000 / rate).toFixed(0) : '-'} s per 100k) stream head ${fmt(head)}, projector at ${fmt(position)} (lag ${fmt(head - position)})${eta}`,
+        `[${((now - t0) / 1000).toFixed(0).padStart(5)} s] seeded ${fmt(ok)}/${fmt(count)} (${fmt(rate)} actions/s, ` +
+          `${rate > 0 ? (100_000 / rate).toFixed(0) : '-'} s per 100k) stream head ${fmt(head)}, projector at ${fmt(position)} (lag ${fmt(head - position)})` +
+          `${failed ? `, ${fmt(failed)} failed` : ''}${eta}`,
       );
     }, () => undefined);
-    last = { at: now, done };
+    last = { at: now, ok };
   }, 5000);
+  // A failed submission (NATS restarting under other work on a shared machine, say) is replaced by a
+  // new action after a 1 s pause; more than `maxFailures` failures abort the seed.
   await new Promise((resolveAll) => {
-    if (count === 0) return resolveAll();
+    const giveUp = () => failed > maxFailures;
     const launch = () => {
-      while (issued < count && issued - done < window) {
+      if (Date.now() < pausedUntil) return;
+      while (!giveUp() && ok + inflight < count && inflight < window) {
         const i = issued++;
+        inflight++;
         handler
           .execute(new SubmitAction(body(i), caller, `seed_${runId}_${i}`, null))
-          .then(({ response }) => (states[response.state] = (states[response.state] ?? 0) + 1))
+          .then(({ response }) => {
+            ok++;
+            states[response.state] = (states[response.state] ?? 0) + 1;
+          })
           .catch((err) => {
             failed++;
-            firstError ??= err;
+            lastError = err;
+            if (Date.now() >= pausedUntil) {
+              log(`submission failed (${failed} so far): ${err?.message ?? err}; pausing 1 s`);
+              pausedUntil = Date.now() + 1000;
+              setTimeout(launch, 1000);
+            }
           })
           .finally(() => {
-            done++;
-            if (done === count) resolveAll();
-            else if (!firstError) launch();
-            else if (issued === done) resolveAll();
+            inflight--;
+            if (ok === count || (giveUp() && inflight === 0)) resolveAll();
+            else launch();
           });
       }
     };
-    launch();
+    if (count === 0) resolveAll();
+    else launch();
   });
   clearInterval(progress);
   const seconds = (Date.now() - t0) / 1000;
-  const ok = done - failed;
-  log(`seeded ${fmt(ok)} actions in ${seconds.toFixed(1)} s (${fmt(ok / seconds)} actions/s, ${((seconds * 100_000) / Math.max(1, ok)).toFixed(1)} s per 100k); states ${JSON.stringify(states)}`);
-  if (firstError) throw new Error(`${failed} submission(s) failed, first: ${firstError.message ?? firstError}`);
-  return { seeded: ok, seconds };
+  log(
+    `seeded ${fmt(ok)} actions in ${seconds.toFixed(1)} s (${fmt(ok / seconds)} actions/s, ${((seconds * 100_000) / Math.max(1, ok)).toFixed(1)} s per 100k); ` +
+      `states ${JSON.stringify(states)}${failed ? `; ${failed} failed submission(s) replaced` : ''}`,
+  );
+  if (ok < count) throw new Error(`${failed} submission(s) failed (more than ${maxFailures}), last: ${lastError?.message ?? lastError}`);
+  return { seeded: ok, seconds, failed };
 }
 
 /** The figures printed beside a measurement. */
@@ -209,8 +227,8 @@ try {
     if (have >= target) log(`${tenant} already has ${fmt(have)} actions (target ${fmt(target)}): nothing to seed`);
     else {
       log(`seeding ${fmt(target - have)} actions into ${tenant} (has ${fmt(have)}, target ${fmt(target)}), ${window} in flight`);
-      const { seeded, seconds } = await seed(target - have, window);
-      process.stdout.write(`${JSON.stringify({ seeded, seconds, secondsPer100k: (seconds * 100_000) / Math.max(1, seeded) })}\n`);
+      const { seeded, seconds, failed } = await seed(target - have, window, positive('max-failures'));
+      process.stdout.write(`${JSON.stringify({ seeded, seconds, failed, secondsPer100k: (seconds * 100_000) / Math.max(1, seeded) })}\n`);
     }
   } else if (mode === 'wait') {
     const t0 = Date.now();
