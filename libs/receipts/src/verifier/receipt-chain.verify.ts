@@ -60,7 +60,7 @@ export function verifyChain(receipts: readonly ChainLink[], options: ChainVerifi
     }
     const { prevEventHash, prevReceiptHash, receiptHash } = link.integrity;
     const findings = tenantChain.next({ sequence: link.sequence, prevEventHash, receiptHash });
-    errors.push(...findings.map(describeFinding));
+    errors.push(...findings.map(describeChainFinding));
     if (findings.some((f) => f.kind === 'duplicate_sequence')) continue;
     if (link.actionId === null) {
       if (prevReceiptHash !== null) errors.push(`Sequence ${link.sequence} has a prevReceiptHash but no action.`);
@@ -72,7 +72,7 @@ export function verifyChain(receipts: readonly ChainLink[], options: ChainVerifi
 }
 
 /** The verifier's wording of a tenant chain finding. */
-export function describeFinding(finding: ChainFinding): string {
+export function describeChainFinding(finding: ChainFinding): string {
   switch (finding.kind) {
     case 'sequence_gap':
       return finding.sequence === finding.to ? `Chain gap: sequence ${finding.sequence} missing.` : `Chain gap: sequences ${finding.sequence} to ${finding.to} missing.`;
