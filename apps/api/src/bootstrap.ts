@@ -24,7 +24,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
     appendQueueDepth: () => runtime.writer.queueDepth(),
     projectorLagEvents: () => runtime.projector?.status().lagEvents ?? null,
     ...(runtime.projector ? { appliedBatches: runtime.projector.onApplied.bind(runtime.projector) } : {}),
-    ops: runtime.ops, // ops (issue 4): decisions, SLOs, security events, integrity, saturation gauges
+    ops: runtime.ops, // decisions, SLOs, security events, integrity, saturation gauges
   });
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -61,7 +61,7 @@ export async function createApp(runtime: Runtime, options: { logger?: boolean; l
     const route = request.routeOptions?.url ?? 'unmatched';
     const t0 = started.get(request);
     const seconds = t0 === undefined ? null : Number(process.hrtime.bigint() - t0) / 1e9;
-    // ops (issue 4): latency histogram, request counter, availability SLI and the rolling golden signals.
+    // Operations signals: latency histogram, request counter, availability SLI and the rolling golden signals.
     metrics.observeHttp(request.method, route, reply.statusCode, seconds);
     // The request log: one line per request with its id (never headers, so no credentials).
     if (log.isLevelEnabled('info') && request.url !== '/health' && request.url !== '/metrics') {

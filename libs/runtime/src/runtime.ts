@@ -31,13 +31,13 @@ export interface Runtime {
   /** Postgres (or PGlite) holding the read models. */
   readonly sql: SqlClient;
   readonly writer: TenantChainWriter;
-  /** [approvals] Sealed secrets: private signing keys and step-up (TOTP) secrets. */
+  /** Sealed secrets: private signing keys and step-up (TOTP) secrets. */
   readonly vault: KeyVault;
   /** The in-process projector, when this process runs one. */
   readonly projector: Projector | null;
   /** Operations signals (libs/ops): SLOs, security events, golden signals, and the integrity verifier where the projector runs. */
   readonly ops: OpsRuntime;
-  /** [lifecycle] The HTTP connector execution consumer; it runs wherever the projector runs. */
+  /** The HTTP connector execution consumer; it runs wherever the projector runs. */
   readonly executions: ExecutionConsumer | null;
   /** The durable reactors of this process (one follower loop), where the projector runs. */
   readonly reactors: ReactorHost | null;
@@ -94,7 +94,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   const logger = options.logger ?? silent;
   const stores = options.stores ?? (await openStores(config));
   const { store, sql, vault } = stores;
-  // ops (issue 4): the writer appends through a monitor (receipt persistence SLI, decision latency).
+  // The writer appends through a monitor (receipt persistence SLI, decision latency).
   const appends = new AppendMonitor(store);
   const writer = new TenantChainWriter({
     store: appends.store,
@@ -115,7 +115,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   // projector, with one follower loop that follows the streams as the projector does, and pause as
   // long after a batch that did work (each batch may save a checkpoint).
   const reactors = projector ? new ReactorHost({ store, sql, logger, follow, coalesceMs }) : null;
-  // ops (issue 4): signals of this process; the integrity verifier runs where the projector runs.
+  // Operations signals of this process; the integrity verifier runs where the projector runs.
   const ops = new OpsRuntime({
     store,
     sql,
@@ -128,9 +128,9 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     ...(reactors ? { reactorHost: reactors, reactors: () => reactors.statuses() } : {}),
   });
   ops.start();
-  // [approvals] Stage SLAs and approval expiry fire from durable timers.
+  // Stage SLAs and approval expiry fire from durable timers.
   reactors?.register(approvalTimersReactor({ store, writer }));
-  // [lifecycle] Without configured HTTP connectors no action awaits one, so the executions reactor is
+  // Without configured HTTP connectors no action awaits one, so the executions reactor is
   // not registered at all (configured later, it catches up from its checkpoint).
   const executions = reactors && config.httpConnectors.length > 0
     ? new ExecutionConsumer({ store, sql, writer, connectors: config.httpConnectors, logger, host: reactors })
@@ -145,7 +145,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     writer,
     vault,
     projector,
-    ops, // ops (issue 4)
+    ops,
     executions,
     reactors,
     async waitForPosition(tenantId, sequence) {
@@ -173,17 +173,17 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
         const s = projector.status();
         result.projector = { state: s.state, message: s.message };
       }
-      if (executions) result.executions = executions.status(); // [lifecycle]
+      if (executions) result.executions = executions.status();
       for (const r of reactors?.statuses() ?? []) {
         if (r.reactor !== EXECUTIONS_REACTOR && r.reactor !== INTEGRITY_REACTOR) result[`reactor.${r.reactor}`] = { state: r.state, message: r.message };
       }
-      Object.assign(result, ops.readiness()); // ops (issue 4): 'integrity'
+      Object.assign(result, ops.readiness()); // 'integrity'
       return result;
     },
     async close() {
-      await ops.close(); // ops (issue 4)
+      await ops.close();
       await reactors?.stop();
-      await executions?.stop(); // [lifecycle]
+      await executions?.stop();
       if (projector) await projector.stop();
       await stores.close();
     },

@@ -6,7 +6,7 @@ import { ConsoleAssets } from './console-assets';
 import { CONSOLE_HEADERS } from './console-headers';
 
 /**
- * The ops console (issue 4): static files under /console. They need no token: the page asks for a
+ * The ops console: static files under /console. They need no token: the page asks for a
  * bearer token and sends it only in the Authorization header of its API calls.
  */
 @ApiExcludeController()

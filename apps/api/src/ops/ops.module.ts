@@ -5,7 +5,7 @@ import { OpsDashboardService } from './ops-dashboard.service';
 import { SecurityEventsController } from './security-events.controller';
 
 /**
- * Operations (issue 4): the ops dashboard, SLOs, integrity status, security events and mTLS status.
+ * Operations: the ops dashboard, SLOs, integrity status, security events and mTLS status.
  * The signals themselves live in `runtime.ops` (libs/ops) and are exposed at /metrics by OarsMetrics.
  */
 @Module({
