@@ -2,7 +2,7 @@ import type { HttpConnectorConfig } from '@oars/config';
 import type { SqlClient } from '@oars/db';
 import { actionStatusOf, isTerminalActionState } from '@oars/domain';
 import type { EventStore, StoredEvent } from '@oars/eventstore';
-import { type TenantChainWriter, randomId } from '@oars/ledger';
+import { type TenantChainWriter, randomId, receiptOf } from '@oars/ledger';
 import { type FiredTimer, type Reactor, type ReactorContext, ReactorHost } from '@oars/reactors';
 import type { Receipt } from '@oars/receipts';
 import type { ResolveAll } from '../http/public-lookup';
@@ -128,7 +128,7 @@ export class ExecutionConsumer {
 
   /** An approval for an HTTP connector becomes a timer due now; an ended HTTP action's input is forgotten. */
   private async handle(event: StoredEvent, ctx: ReactorContext): Promise<void> {
-    const receipt = event.data as unknown as Receipt;
+    const receipt = receiptOf(event);
     if (isHttpApproved(receipt)) await ctx.setTimer(receipt.actionId!, Date.now(), { sequence: event.sequence });
     else if (this.endsHttpAction(receipt)) await deleteConnectorRequests(this.options.sql, ctx.stream, [receipt.actionId!]);
   }
@@ -138,7 +138,7 @@ export class ExecutionConsumer {
     const { sequence } = timer.payload as { sequence: number };
     const approved = await this.options.store.get(timer.stream, sequence);
     if (!approved) throw new Error(`the approval of action ${timer.key} (sequence ${sequence}) cannot be read`);
-    const result = await this.executor.execute(timer.stream, approved.data as unknown as Receipt, ctx.signal);
+    const result = await this.executor.execute(timer.stream, receiptOf(approved), ctx.signal);
     // Stopped mid-call: nothing was recorded, the timer stays and the next holder calls again.
     if (ctx.signal.aborted) throw new Error('stopped before the outcome was recorded');
     if (result === 'busy') throw new Error('another consumer holds the lease on this call');

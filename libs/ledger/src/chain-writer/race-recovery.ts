@@ -1,6 +1,7 @@
 import { ConcurrencyError, type EventStore } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
 import type { Job, PlannedJob } from './chain-writer.types';
+import { receiptOf } from '../commands/stored-receipt';
 
 /**
  * After a failed append: finds what of this attempt was stored, finishes those jobs, and returns
@@ -20,7 +21,7 @@ export async function recoverLostAppend(
   let storedIds: Map<string, Receipt>;
   try {
     const back = await store.read(tenantId, { from: startSequence + 1, limit: receipts.length + 1000 });
-    storedIds = new Map(back.map((e) => [e.id, e.data as unknown as Receipt]));
+    storedIds = new Map(back.map((e) => [e.id, receiptOf(e)]));
   } catch (readErr) {
     for (const p of planned) p.job.reject(err instanceof ConcurrencyError ? readErr : err);
     return [];

@@ -3,6 +3,7 @@ import type { Receipt } from '@oars/receipts';
 import { KEYRING_SUBJECT, keyringFromReceipt } from '../keyring';
 import type { KeyCustody } from './key-custody';
 import type { TenantState } from './chain-writer.types';
+import { receiptOf } from '../commands/stored-receipt';
 
 /**
  * The heads the writer appends after, one per tenant, loaded from the stream on first use and kept
@@ -44,11 +45,11 @@ export class TenantHeads {
       if (found.some((e) => e && e.sequence > head!.sequence)) continue;
       keyEvent = found[0];
       settings.clear();
-      found.slice(1).forEach((e, i) => e && settings.set(subjects[i + 1]!, e.data as unknown as Receipt));
+      found.slice(1).forEach((e, i) => e && settings.set(subjects[i + 1]!, receiptOf(e)));
       break;
     }
-    const last = head.last ? (head.last.data as unknown as Receipt) : null;
-    const keyring = keyringFromReceipt(keyEvent ? (keyEvent.data as unknown as Receipt) : null);
+    const last = head.last ? receiptOf(head.last) : null;
+    const keyring = keyringFromReceipt(keyEvent ? receiptOf(keyEvent) : null);
     const state: TenantState = {
       settings,
       sequence: head.sequence,

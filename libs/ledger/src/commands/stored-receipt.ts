@@ -6,7 +6,7 @@ import type { Receipt } from '@oars/receipts';
  * event's `data`. The one place that reads a stored event as a receipt; verification of the chain
  * is the verifier's job, not this read's.
  */
-export function receiptOf(event: StoredEvent): Receipt {
+export function receiptOf(event: Pick<StoredEvent, 'data'>): Receipt {
   return event.data as unknown as Receipt;
 }
 

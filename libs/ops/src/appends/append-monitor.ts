@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
+import { receiptOf } from '@oars/ledger';
 
 /** What one append of the chain writer came to. */
 export type AppendOutcome =
@@ -68,7 +69,7 @@ class MonitoredEventStore implements EventStore {
       if (!(error instanceof ConcurrencyError)) this.report({ ok: false, stream, attempted: events.length, error, at: Date.now() });
       throw error;
     }
-    const receipts = events.map((e) => e.data as unknown as Receipt);
+    const receipts = events.map((e) => receiptOf(e));
     this.report({ ok: true, stream, receipts, fresh: receipts.filter((_, i) => !result.duplicates[i]), at: Date.now() });
     return result;
   }

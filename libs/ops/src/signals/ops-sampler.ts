@@ -4,6 +4,7 @@ import type { EventStore } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
 import { readProjectionStatus, summariseProjections } from '@oars/readmodels';
 import { type PolicyCacheSource, checkPolicyCache } from './policy-cache.check';
+import { receiptOf } from '@oars/ledger';
 
 export interface OpsSample {
   at: string;
@@ -81,7 +82,7 @@ export class OpsSampler {
     const ages = await Promise.all(
       lagging.map(async (s) => {
         const next = await store.get(s.tenant, s.position + 1).catch(() => null);
-        const ts = next ? Date.parse((next.data as unknown as Receipt).timestamp) : NaN;
+        const ts = next ? Date.parse(receiptOf(next).timestamp) : NaN;
         return Number.isFinite(ts) ? Math.max(0, now - ts) / 1000 : 0;
       }),
     );

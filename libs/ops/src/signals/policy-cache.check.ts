@@ -2,6 +2,7 @@ import { PUBLISHED_POLICY_SUBJECT } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
 import { type PolicyDocument, builtInDefaultPolicy, policyHash } from '@oars/policy';
 import type { Receipt } from '@oars/receipts';
+import { receiptOf } from '@oars/ledger';
 
 /** What the per-process policy check needs of the chain writer (read-only). */
 export interface PolicyCacheSource {
@@ -41,7 +42,7 @@ export async function checkPolicyCache(writer: PolicyCacheSource, store: EventSt
   const cachedReceipt = writer.setting(tenantId, PUBLISHED_POLICY_SUBJECT);
   const head = writer.knownHead(tenantId) ?? null;
   const latest = await store.lastBySubject(tenantId, PUBLISHED_POLICY_SUBJECT);
-  const streamRef = refOf(tenantId, latest ? (latest.data as unknown as Receipt) : null);
+  const streamRef = refOf(tenantId, latest ? receiptOf(latest) : null);
   const cached = cachedReceipt === undefined ? null : refOf(tenantId, cachedReceipt);
   let state: PolicyCacheState;
   if (!cached) state = 'not_cached';

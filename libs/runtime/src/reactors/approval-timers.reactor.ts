@@ -1,5 +1,5 @@
 import { approvalDueAt, approvalOf } from '@oars/domain';
-import { type ApprovalTimerDeps, fireApprovalTimers } from '@oars/ledger';
+import { type ApprovalTimerDeps, fireApprovalTimers, receiptOf } from '@oars/ledger';
 import type { Reactor } from '@oars/reactors';
 import type { Receipt } from '@oars/receipts';
 
@@ -35,7 +35,7 @@ export function approvalTimersReactor(deps: ApprovalTimerDeps, now: () => Date =
     name: APPROVAL_TIMERS_REACTOR,
     maxAttempts: Infinity,
     async handle(event, ctx) {
-      const plan = approvalTimerPlan(event.data as unknown as Receipt);
+      const plan = approvalTimerPlan(receiptOf(event));
       if (!plan) return;
       if (plan.dueAt) await ctx.setTimer(plan.actionId, Date.parse(plan.dueAt));
       else await ctx.cancelTimer(plan.actionId);
