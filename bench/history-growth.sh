@@ -20,7 +20,8 @@
 #      (% of a core) of the API, the projector, NATS and the whole machine over the load run: the
 #      machine's figure shows how much else ran (Postgres is shared with other databases, so it is
 #      in the machine's figure only).
-# A final line compares p95 of the largest size with the smallest's.
+# A final line per verifier mode compares the largest size's median p95 with the smallest's; a
+# measurement during which nats-server restarted is flagged and left out of it.
 #
 # The integrity verifier (in the projector process) re-checks every receipt, rate-limited
 # (OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND, default 1,000/s; 100/s while the streams grow faster).
@@ -39,7 +40,8 @@
 #   ANALYZE + CHECKPOINT + sync before measuring a size; 0 skips), BENCH_PORT, BENCH_NATS_URL,
 #   BENCH_PG_URL (postgres://postgres@127.0.0.1:5432, no database name), BENCH_READY_TIMEOUT (60),
 #   BENCH_SKIP_BUILD=1 (use the existing dist/), BENCH_KEEP=1 (keep the database and streams).
-# Disk: ~1.9 KB per receipt in JetStream and ~3.3 KB in Postgres, so ~16 GB for 1M actions.
+# Disk: ~1.9 KB per receipt in JetStream and ~3.3 KB in Postgres, so ~16 GB for 1M actions. Time on
+# a 2-core machine: ~11 min to seed and project 1M actions, ~35 s per measurement (docs/benchmarks.md).
 # Exit code: 0 when every measurement completed without errors, 1 otherwise (p95 is reported, not judged).
 set -euo pipefail
 
