@@ -55,7 +55,7 @@ if (mode === 'seed' && values.to === undefined) usage('seed needs --to N');
 
 const { loadConfig } = dist('libs/config/src');
 const { createRuntime } = dist('libs/runtime/src');
-const { readProjectionStatus, READ_MODELS_PROJECTION } = dist('libs/readmodels/src');
+const { readProjectionStatus, readCheckpoint } = dist('libs/readmodels/src');
 const { SubmitActionHandler } = dist('apps/api/src/actions/submit-action.handler.js');
 const { SubmitAction } = dist('apps/api/src/actions/submit-action.command.js');
 const { DEV_TOKENS } = dist('apps/api/src/auth/token-registry.js');
@@ -136,7 +136,7 @@ async function seed(count, window, maxFailures) {
     const now = Date.now();
     const rate = ((ok - last.ok) * 1000) / (now - last.at);
     const head = runtime.writer.knownHead(tenant) ?? 0;
-    checkpoint(READ_MODELS_PROJECTION).then((position) => {
+    readCheckpoint(runtime.sql, tenant).then((position) => {
       const eta = rate > 0 ? ` ETA ${Math.ceil((count - ok) / rate)} s` : '';
       log(
         `[${((now - t0) / 1000).toFixed(0).padStart(5)} s] seeded ${fmt(ok)}/${fmt(count)} (${fmt(rate)} actions/s, ` +
