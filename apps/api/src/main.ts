@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   logger.info({ url, eventStore: config.eventStore, region: config.region, projector: config.runProjector }, 'OARS API listening');
   if (!config.production || config.devTokensEnabled) {
+    // The banner comes last: the log lines written so far reach stdout first.
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.stdout.write(`\nOARS is running at ${url}  (event store: ${config.eventStore}${config.eventStore === 'embedded' ? `, data in ${config.dataDir}` : ''})\n`);
     process.stdout.write(`API docs: ${url}/docs   Ops console: ${url}/console\n`);
     if (config.devTokensEnabled) {

@@ -13,6 +13,8 @@ import { timerSummary } from './reactor-timers.store';
 
 /** Structured logger (pino's `Logger` fits). */
 export interface ReactorLogger {
+  /** Routine events (a lease taken); falls back to `info` when the logger has no debug level. */
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
@@ -215,7 +217,7 @@ export class ReactorHost {
         slot.validUntil = now + this.leaseMs * 0.8;
         if (!slot.leased) {
           slot.took(await (slot.reactor.loadPositions?.() ?? loadReactorCheckpoints(this.options.sql, slot.name)));
-          this.logger.info({ reactor: slot.name, owner: this.owner }, 'reactors: lease taken');
+          (this.logger.debug ?? this.logger.info).call(this.logger, { reactor: slot.name, owner: this.owner }, 'reactors: lease taken');
         }
       } else if (slot.leased) {
         slot.lost();
