@@ -46,20 +46,22 @@ export class SubmitActionHandler implements ICommandHandler<SubmitAction, Result
     // its hash); its execution consumer calls the endpoint later, never this request. The wait, if
     // configured, is registered first so a fast outcome is not missed.
     const viaHttp = executorOf(resource.toolId, this.httpToolIds) === 'http';
-    const inputKey: ConnectorRequestKey = { tenantId, actionId, inputHash: hashCanonical(body.input) };
+    const inputHash = hashCanonical(body.input);
+    const inputKey: ConnectorRequestKey = { tenantId, actionId, inputHash };
     const storedInput = viaHttp ? await saveConnectorRequest(this.runtime.sql, inputKey, resource.toolId, body.input) : false;
     const outcome: Promise<RecordedOutcome | null> | null =
       viaHttp && this.runtime.executions ? this.runtime.executions.waitForOutcome(tenantId, actionId, this.runtime.config.connectorWaitMs) : null;
-    // The built-in connectors are deterministic: the output an executed answer shows.
-    const planned = planExecution(actionId, resource, body.input, this.httpToolIds);
-    const output = planned?.status === 'executed' ? planned.output : null;
+    // The built-in connectors are deterministic and side-effect free: planned once, here, where the
+    // raw input is; the decider records the outcome and the answer shows the output.
+    const execution = planExecution(actionId, resource, body.input, this.httpToolIds);
+    const output = execution?.status === 'executed' ? execution.output : null;
 
     const { value, position } = await handleActionCommand(this.runtime, {
       tenantId, actionId, requestId, knownNew: !idempotencyKey,
       command: (_action, ctx) => ({
         type: 'SubmitAction',
         data: {
-          agentId: body.agentId, userId, resource, input: body.input, idempotencyRequestHash: requestHash,
+          agentId: body.agentId, userId, resource, inputHash, execution, idempotencyRequestHash: requestHash,
           context: { ...(body.context?.environment !== undefined ? { environment: body.context.environment } : {}), ...(body.context?.dataTypes !== undefined ? { dataTypes: body.context.dataTypes } : {}) },
           policy: publishedPolicyOf(ctx.setting(PUBLISHED_POLICY_SUBJECT)) ?? builtInDefaultPolicy(tenantId),
           workflow: approvalWorkflowOf(ctx.setting(APPROVAL_WORKFLOW_SUBJECT)) ?? defaultApprovalWorkflow(tenantId),

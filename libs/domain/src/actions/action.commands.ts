@@ -34,7 +34,13 @@ export interface SubmitAction {
     readonly agentId: string;
     readonly userId: string;
     readonly resource: ReceiptResource;
-    readonly input: Record<string, unknown>;
+    /** SHA-256 of the canonical input: receipts keep only the hash, never the input itself. */
+    readonly inputHash: string;
+    /**
+     * The built-in connector's outcome on the input (`planExecution`: deterministic and side-effect
+     * free, so it is planned before deciding), or null for a tool its HTTP connector or agent runs.
+     */
+    readonly execution: ExecutionOutcome | null;
     readonly context: { readonly environment?: string; readonly dataTypes?: string[] };
     /** SHA-256 of the canonical idempotency request, or null without an Idempotency-Key. */
     readonly idempotencyRequestHash: string | null;

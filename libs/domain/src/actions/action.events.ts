@@ -96,6 +96,11 @@ const CHAIN_TYPES: ReadonlySet<string> = new Set<ActionChainEvent['type']>([
   'action.executed', 'action.failed', 'action.canceled', 'approval.decided', 'approval.escalated', 'approval.expired',
 ]);
 
+/** True for an event of the action's own chain (not an alert or a step-up receipt it also decided). */
+export function isActionChainEvent(event: ActionEvent): event is ActionChainEvent {
+  return CHAIN_TYPES.has(event.type);
+}
+
 /** The action event a stored receipt records, or null for a receipt outside any action's chain or of a type this code does not know. */
 export function actionEventOf(receipt: Receipt): ActionChainEvent | null {
   if (!receipt.actionId || !CHAIN_TYPES.has(receipt.type)) return null;

@@ -1,4 +1,4 @@
-import { type ActionAggregateState, type ActionCommand, type ActionEvent, actionStateOf, decideAction } from '@oars/domain';
+import { type ActionAggregateState, type ActionCommand, type ActionEvent, actionStateOf, decideAction, isActionChainEvent } from '@oars/domain';
 import type { Receipt } from '@oars/receipts';
 import type { BuildContext, WriteResult } from '..';
 import { actionReceiptDrafts } from './action-receipt.drafts';
@@ -62,8 +62,7 @@ export function handleActionCommand<T>(deps: CommandDeps, request: ActionCommand
 /** The receipt of the last event of the action's own chain in an outcome (what the answer is shaped by), or null. */
 export function lastChainReceipt(outcome: ActionOutcome): Receipt | null {
   for (let i = outcome.events.length - 1; i >= 0; i--) {
-    const type = outcome.events[i]!.type;
-    if (type !== 'alert.raised' && type !== 'stepup.used') return outcome.receipts[i] ?? null;
+    if (isActionChainEvent(outcome.events[i]!)) return outcome.receipts[i] ?? null;
   }
   return null;
 }

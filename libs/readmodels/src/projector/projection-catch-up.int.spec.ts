@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@oars/db';
 import type { EventStore } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
-import { createTestDatabase, TestDatabase, uniqueNamespace } from '@oars/testing';
+import { createTestDatabase, TestDatabase, uniqueNamespace, until } from '@oars/testing';
 import { readCheckpoint } from '../checkpoints/checkpoint.store';
 import { listDeadLetters } from '../dead-letters/dead-letters.store';
 import type { ReadModelProjection } from '../read-model';
@@ -11,14 +11,6 @@ import { ReceiptStreamBuilder, appendReceipts, givenActionLifecycle, givenKeyGen
 import { openTestEventStore } from '@oars/testing';
 import { Projector } from './projector';
 import { projectNextBatch } from './stream-batch';
-
-async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** The receipts each projection was given, by name, in the order given. */
 type Applied = Map<string, number[]>;
@@ -87,7 +79,7 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added t
     const later = [...givenActionLifecycle(s, 'deny'), givenKeyGenerated(s)];
     const { lastSequence: head } = await appendReceipts(store, later);
     expect(await upgraded.waitForPosition(s.tenantId, head, 20_000)).toBe(true);
-    await eventually(() => upgraded.status().problems.length > 0);
+    await until('the catch-up lane to report its problem', () => upgraded.status().problems.length > 0);
     expect(upgraded.checkpoints(s.tenantId).get('key_sightings')).toBe(0);
     expect(upgraded.status()).toMatchObject({
       state: 'ERROR',
@@ -99,12 +91,12 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added t
     for (const p of READ_MODEL_PROJECTIONS) expect(applied.get(p.name)).toEqual(newSequences);
 
     open = true;
-    await eventually(async () => (await readProjectionStatus(store, db.sql, projections)).every((t) => t.projections.every((p) => p.lag === 0)));
+    await until('every projection at the stream head', async () => (await readProjectionStatus(store, db.sql, projections)).every((t) => t.projections.every((p) => p.lag === 0)));
     const { rows } = await db.sql.query<{ sequence: string }>('SELECT sequence FROM key_sightings WHERE tenant_id = $1 ORDER BY sequence', [s.tenantId]);
     expect(rows.map((r) => Number(r.sequence))).toEqual([...early, ...later].filter((r) => r.type === 'key.generated').map((r) => r.sequence));
     // The read models that were already there never saw the early receipts again.
     for (const p of READ_MODEL_PROJECTIONS) expect(applied.get(p.name)).toEqual(newSequences);
-    await eventually(() => upgraded.status().state === 'OK');
+    await until('the projector OK', () => upgraded.status().state === 'OK');
     expect(upgraded.status().projections.every((p) => p.lagEvents === 0 && p.catchingUp === 0)).toBe(true);
     expect(await readCheckpoint(db.sql, s.tenantId, projections.map((p) => p.name))).toBe(head);
   });
@@ -162,7 +154,7 @@ describe.each<'read' | 'subscribe'>(['read', 'subscribe'])('a projection added t
     const p = new Projector({ store, sql: db.sql, follow, pollIntervalMs: 50, maxBackoffMs: 20, parkAfterAttempts: 1, projections });
     running.push(p);
     await p.start();
-    await eventually(async () => (await readProjectionStatus(store, db.sql, projections)).find((t) => t.tenant === s.tenantId)!.projections.every((x) => x.lag === 0));
+    await until('the tenant caught up in every projection', async () => (await readProjectionStatus(store, db.sql, projections)).find((t) => t.tenant === s.tenantId)!.projections.every((x) => x.lag === 0));
     const parked = [refusedByAll.sequence, malformed.sequence];
     expect(seen.filter((n, i) => seen.indexOf(n) === i)).toEqual(early.map((r) => r.sequence).filter((n) => !parked.includes(n) && n !== early.length));
     // Each parked once: what the others parked is not even tried again for the new read model.

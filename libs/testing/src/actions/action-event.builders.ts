@@ -1,5 +1,5 @@
 import type { PolicyDecision, PolicyDocument } from '@oars/policy';
-import type { RiskTier } from '@oars/receipts';
+import { type RiskTier, hashCanonical } from '@oars/receipts';
 import {
   type ActionChainEvent,
   type ActionCommand,
@@ -14,6 +14,7 @@ import {
   defaultApprovalWorkflow,
   derivedReceiptId,
   openApproval,
+  planExecution,
 } from '@oars/domain';
 
 /** Event and command builders for the action decider's specs (given …, when …), exported as `actionEvents`. */
@@ -61,15 +62,14 @@ export function policyDeciding(decision: PolicyDecision): PolicyDocument {
 
 export const NO_HTTP: ReadonlySet<string> = new Set();
 
-export function submit(over: Partial<SubmitAction['data']> = {}, now = T0): SubmitAction {
-  return {
-    type: 'SubmitAction',
-    data: {
-      agentId: 'agent_1', userId: REQUESTER, resource: FACTS.resource, input: { q: 1 }, context: {}, idempotencyRequestHash: null,
-      policy: policyDeciding('allow'), httpToolIds: NO_HTTP, workflow: defaultApprovalWorkflow(TENANT), approvalExpirySeconds: null, ...over,
-    },
-    metadata: { tenantId: TENANT, actionId: ACTION_ID, now },
+export function submit(over: Partial<SubmitAction['data']> = {}, now = T0, input: Record<string, unknown> = { q: 1 }): SubmitAction {
+  const data = {
+    agentId: 'agent_1', userId: REQUESTER, resource: FACTS.resource, context: {}, idempotencyRequestHash: null,
+    policy: policyDeciding('allow'), httpToolIds: NO_HTTP, workflow: defaultApprovalWorkflow(TENANT), approvalExpirySeconds: null, ...over,
   };
+  // What the adapter plans from the raw input before deciding.
+  const planned = { inputHash: hashCanonical(input), execution: planExecution(ACTION_ID, data.resource, input, data.httpToolIds) };
+  return { type: 'SubmitAction', data: { ...planned, ...data }, metadata: { tenantId: TENANT, actionId: ACTION_ID, now } };
 }
 
 /** The metadata of a command by `actor` (the requester by default). */

@@ -1,11 +1,10 @@
 import { evaluatePolicy, scoreRisk } from '@oars/policy';
-import { hashCanonical } from '@oars/receipts';
 import { approvalProgressOf, openApproval } from '../../approvals/approval.types';
 import type { SubmitAction } from '../action.commands';
 import type { ActionChainEvent, ActionEvent, ActionEventBody, ActionEventMetadata } from '../action.events';
 import type { ActionAggregateState } from '../action.state';
 import type { ActionContext } from '../action.types';
-import { executorOf, planExecution } from '../execution';
+import { executorOf } from '../execution';
 import { derivedReceiptId } from '../receipt-id';
 import { alertAfter, executionBody } from './action-event.build';
 
@@ -36,9 +35,9 @@ export function decideSubmitAction(cmd: SubmitAction, state: ActionAggregateStat
     resource,
     policy: { policySetId: e.policySetId, policyVersion: e.policyVersion, policyHash: e.policyHash, decision: e.decision, ruleIds: e.ruleIds, rationale: e.rationale },
     risk,
-    inputHash: hashCanonical(cmd.data.input),
+    inputHash: cmd.data.inputHash,
   };
-  const execution = planExecution(actionId, resource, cmd.data.input, cmd.data.httpToolIds);
+  const { execution } = cmd.data;
   const bodies: ActionEventBody[] = [{ type: 'action.requested', data: { context, idempotencyRequestHash: cmd.data.idempotencyRequestHash } }];
   switch (e.decision) {
     case 'deny':
