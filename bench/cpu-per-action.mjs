@@ -28,7 +28,8 @@ Phases: "closed" is wrk (C, installed with apt-get when missing), --connections 
 each waiting for its answer; "rate" is bench/load-actions.mjs open loop at --rate actions/s (its
 latency counts from the scheduled time). Processes counted: API, projector (production), the
 nats-server serving NATS_URL's port, and every postgres process of the cluster (backends, WAL
-writer, checkpointer). Environment: BENCH_NATS_URL (nats://127.0.0.1:4222), BENCH_PG_URL
+writer, checkpointer). BENCH_CPU_PROF=DIR writes V8 CPU profiles of the API and the projector
+under DIR/api and DIR/projector (written when they exit). Environment: BENCH_NATS_URL (nats://127.0.0.1:4222), BENCH_PG_URL
 (postgres://postgres@127.0.0.1:5432), LOG_LEVEL (warn), and any OARS_* variable reaches the servers.`;
 
 const argv = process.argv.slice(2);
@@ -88,12 +89,15 @@ function signatureMicros() {
   return Number(execFileSync('node', [join(ROOT, 'bench/probe.mjs'), 'signature']).toString());
 }
 
-/** utime + stime of a process, in ticks (null when it is gone). */
+/**
+ * utime + stime of a process, plus cutime + cstime (its children that exited and were waited for:
+ * a postgres backend that closed during the run is in the postmaster's), in ticks; null when gone.
+ */
 function ticks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
+    return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   } catch {
     return null;
   }
@@ -150,20 +154,21 @@ function snapshot(roles) {
   return out;
 }
 
-/** ms of CPU per role between two snapshots (a process born in between counts from 0). */
+/**
+ * ms of CPU per role between two snapshots: the role's processes after minus its processes before
+ * (one born in between counts from 0; one that exited is in its parent's children time).
+ */
 function cpuMs(before, after) {
+  const sum = (m) => [...(m ?? new Map()).values()].reduce((a, b) => a + b, 0);
   const ms = {};
-  for (const [role, now] of Object.entries(after.roles)) {
-    let t = 0;
-    for (const [pid, v] of now) t += v - (before.roles[role]?.get(pid) ?? 0);
-    ms[role] = (t / HZ) * 1000;
-  }
+  for (const [role, now] of Object.entries(after.roles)) ms[role] = ((sum(now) - sum(before.roles[role])) / HZ) * 1000;
   return ms;
 }
 
 function startProcess(name, script, env) {
   const out = join(work, `${name}.log`);
-  const child = spawn('sh', ['-c', `exec node ${script} >>${out} 2>&1`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const prof = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name} ` : '';
+  const child = spawn('sh', ['-c', `exec node ${prof}${script} >>${out} 2>&1`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
   children.push(child);
   child.logFile = out;
   return child;
@@ -273,7 +278,7 @@ function runOpenLoop(port, seconds) {
 
 async function cleanup() {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await sleep(1500);
+  for (let i = 0; i < 100 && children.some((c) => c.exitCode === null); i++) await sleep(100);
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   if (streamPrefix) spawnSync('node', [join(ROOT, 'bench/cleanup-streams.mjs'), '--url', NATS, '--prefix', streamPrefix], { stdio: 'ignore' });
   if (dbName) spawnSync('psql', [`${PG}/postgres`, '-qc', `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`], { stdio: 'ignore' });

@@ -60,6 +60,14 @@ export interface ReadOptions {
   readonly from?: number;
   /** Maximum events to return (default 1000). */
   readonly limit?: number;
+  /**
+   * Only events of these types; the others are skipped (a reactor that handles few of them). With
+   * a filter the answer has gaps: a read that returns fewer than `limit` events looked at every
+   * event up to `to`.
+   */
+  readonly types?: readonly string[];
+  /** Last sequence to look at (inclusive; default: the head). */
+  readonly to?: number;
 }
 
 /** A live subscription; `close()` ends it and resolves when the handler is no longer called. */
@@ -103,10 +111,11 @@ export interface EventStore {
   subscribe(stream: string, from: number, handler: (event: StoredEvent) => Promise<void>): Promise<Subscription>;
 
   /**
-   * Registers a wake-up hint: `listener(stream)` is called, best effort, when a stream may have new
-   * events. A hint is never proof that an event was committed; readers MUST re-read the stream.
+   * Registers a wake-up hint: `listener(stream, head?)` is called, best effort, when a stream may have
+   * new events (`head`: its new last sequence, when the adapter knows it). A hint is never proof that
+   * an event was committed; readers MUST re-read the stream.
    */
-  onAppendHint(listener: (stream: string) => void): () => void;
+  onAppendHint(listener: (stream: string, head?: number) => void): () => void;
 
   /** Reports whether the backend answers now. */
   ping(): Promise<boolean>;

@@ -73,4 +73,28 @@ describe('StreamFeeds on JetStream (one ordered consumer per stream feeds the pr
     const all = await drain(stream, 1, 30, 3);
     expect(all.map((e) => e.sequence)).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
   });
+
+  it('serves two readers of one process from one feed: the slower holds the buffer, a reader behind it reads the store', async () => {
+    const stream = 'tenant_feed_c';
+    const heard: string[] = [];
+    feeds = new StreamFeeds({ store });
+    const stop = feeds.listen((s) => heard.push(s));
+    await store.append(stream, Array.from({ length: 10 }, (_, k) => ev(k + 1)), { expectedVersion: 0 });
+    const seqs = (events: StoredEvent[]) => events.map((e) => e.sequence);
+    await until(async () => (await feeds.read(stream, 1, 100, 'projector')).length === 10);
+    // The reactors are at 4: the projector's read from 8 drops nothing the reactors still need.
+    expect(seqs(await feeds.read(stream, 4, 100, 'reactors'))).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    expect(seqs(await feeds.read(stream, 8, 100, 'projector'))).toEqual([8, 9, 10]);
+    expect(seqs(await feeds.read(stream, 6, 2, 'reactors'))).toEqual([6, 7]);
+    // Both moved past 5: a third reader from 2 is served by the store, and the feed stays as it is.
+    expect(seqs(await feeds.read(stream, 2, 3, 'verifier'))).toEqual([2, 3, 4]);
+    expect(seqs(await feeds.read(stream, 6, 100, 'reactors'))).toEqual([6, 7, 8, 9, 10]);
+    // A reader that stopped no longer holds anything back; the other still gets every new event once.
+    feeds.release('reactors');
+    await store.append(stream, [ev(11)], { expectedVersion: 10 });
+    expect(seqs(await until(async () => { const got = await feeds.read(stream, 11, 100, 'projector'); return got.length > 0 && got; }))).toEqual([11]);
+    expect(feeds.openStreams()).toEqual([stream]);
+    expect(heard).toContain(stream);
+    stop();
+  });
 });

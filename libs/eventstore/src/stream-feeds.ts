@@ -2,8 +2,8 @@ import type { EventStore, StoredEvent, Subscription } from './event-store.port';
 
 export interface StreamFeedsOptions {
   store: EventStore;
-  /** Called when a stream's feed received events (its reader marks the stream dirty). */
-  onEvents: (stream: string) => void;
+  /** Called when a stream's feed received events (its reader marks the stream dirty); see also `listen`. */
+  onEvents?: (stream: string) => void;
   /** Events buffered per stream before the subscription waits for its reader (default 2,000). */
   maxBuffered?: number;
   /** A feed that delivered nothing and was not read for this long is closed (default 5 min). */
@@ -19,7 +19,12 @@ interface Feed {
   /** The subscription waits here while the buffer is full. */
   resume: (() => void) | null;
   usedAt: number;
+  /** Each reader's last `from` and when it read: the floor is the lowest of the active ones. */
+  readers: Map<string, { from: number; at: number }>;
 }
+
+/** A reader that has not read a stream for this long no longer holds its buffer back. */
+const READER_IDLE_MS = 10_000;
 
 /**
  * Reads for a follower of many streams (the projector, the execution consumer) from one long-lived
@@ -27,6 +32,11 @@ interface Feed {
  * new read per batch (stream info, then a consumer or one request per event). `read` answers from the buffer: the events from `from` that arrived.
  * A read from before the buffer (a rebuild reset the checkpoint) starts the feed again from there.
  * Each feed buffers at most `maxBuffered` events; then the subscription waits for reads to catch up.
+ *
+ * Several readers of one process (the projector and the reactor host) share the feeds, so each
+ * event is received and decoded once per process: each read names its reader, and the buffer keeps
+ * what the slowest active reader still needs. A reader behind what was dropped while others read on
+ * (one that just started, or rewound) reads the store itself until it is back within the buffer.
  */
 export class StreamFeeds {
   private readonly feeds = new Map<string, Feed>();
@@ -34,23 +44,52 @@ export class StreamFeeds {
   private readonly idleCloseMs: number;
   private sweepTimer: NodeJS.Timeout | null = null;
 
+  private readonly listeners = new Set<(stream: string) => void>();
+
   constructor(private readonly options: StreamFeedsOptions) {
     this.maxBuffered = options.maxBuffered ?? 2_000;
     this.idleCloseMs = options.idleCloseMs ?? 300_000;
+    if (options.onEvents) this.listeners.add(options.onEvents);
   }
 
-  /** The buffered events of `stream` from `from` on (at most `limit`), starting its feed if needed. */
-  async read(stream: string, from: number, limit: number): Promise<StoredEvent[]> {
+  /** Calls `listener` whenever a feed received events; returns the way to stop. */
+  listen(listener: (stream: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets `reader`'s positions (it stopped): it no longer holds any buffer back. */
+  release(reader: string): void {
+    for (const feed of this.feeds.values()) feed.readers.delete(reader);
+  }
+
+  /**
+   * The buffered events of `stream` from `from` on (at most `limit`) for `reader`, starting its feed
+   * if needed.
+   */
+  async read(stream: string, from: number, limit: number, reader = 'default'): Promise<StoredEvent[]> {
     let feed = this.feeds.get(stream);
+    const now = Date.now();
     if (feed && from < feed.floor) {
-      this.close(stream, feed);
+      const others = [...feed.readers].some(([name, r]) => name !== reader && now - r.at < READER_IDLE_MS);
+      if (others) {
+        feed.readers.delete(reader);
+        return this.options.store.read(stream, { from, limit });
+      }
+      void this.close(stream, feed);
       feed = undefined;
     }
     if (!feed) feed = this.open(stream, from);
-    feed.usedAt = Date.now();
-    feed.floor = from;
+    feed.usedAt = now;
+    feed.readers.set(reader, { from, at: now });
+    let floor = from;
+    for (const [name, r] of feed.readers) {
+      if (now - r.at >= READER_IDLE_MS) feed.readers.delete(name);
+      else floor = Math.min(floor, r.from);
+    }
+    feed.floor = floor;
     let drop = 0;
-    while (drop < feed.buffer.length && feed.buffer[drop]!.sequence < from) drop++;
+    while (drop < feed.buffer.length && feed.buffer[drop]!.sequence < floor) drop++;
     if (drop > 0) feed.buffer.splice(0, drop);
     if (feed.resume && feed.buffer.length < this.maxBuffered / 2) {
       const resume = feed.resume;
@@ -58,7 +97,9 @@ export class StreamFeeds {
       resume();
     }
     await feed.subscription; // a failure to subscribe is retried inside; this only waits for the start
-    return feed.buffer.slice(0, limit);
+    let start = 0;
+    while (start < feed.buffer.length && feed.buffer[start]!.sequence < from) start++;
+    return feed.buffer.slice(start, start + limit);
   }
 
   /** Closes every feed. */
@@ -75,12 +116,12 @@ export class StreamFeeds {
   }
 
   private open(stream: string, from: number): Feed {
-    const feed: Feed = { subscription: null as unknown as Promise<Subscription>, buffer: [], floor: from, resume: null, usedAt: Date.now() };
+    const feed: Feed = { subscription: null as unknown as Promise<Subscription>, buffer: [], floor: from, resume: null, usedAt: Date.now(), readers: new Map() };
     feed.subscription = this.options.store.subscribe(stream, from, async (event) => {
       if (event.sequence < feed.floor) return;
       feed.buffer.push(event);
       feed.usedAt = Date.now();
-      this.options.onEvents(stream);
+      for (const listener of this.listeners) listener(stream);
       if (feed.buffer.length >= this.maxBuffered) await new Promise<void>((resolve) => (feed.resume = resolve));
     });
     this.feeds.set(stream, feed);

@@ -297,6 +297,28 @@ describe.each(backends)('ReactorHost on %s', (_label, open) => {
     expect(h.status(name)).toMatchObject({ deadLetters: 1, timersPending: 0, retries: 4 });
   });
 
+  it('hands a reactor only the event types it names, moves its checkpoint past the others, and retries the failing one', async () => {
+    const tenant = stream();
+    const name = `typed_${tenant}`;
+    await append(tenant, 2);
+    await append(tenant, 1, 'test.wanted');
+    await append(tenant, 2);
+    const r = recorder(name, (e, attempt) => e.type === 'test.wanted' && e.sequence === 7 && attempt === 1, { eventTypes: ['test.wanted'] }, tenant);
+    const h = host();
+    h.register(r.reactor);
+    await h.start();
+    await until('the wanted event', () => sequencesOf(r.handled, tenant).length === 1);
+    const checkpoint = async () => Number((await b.sql.query<{ position: string }>('SELECT position FROM reactor_checkpoints WHERE reactor = $1 AND stream = $2', [name, tenant])).rows[0]?.position);
+    await until('the checkpoint past the events after it', async () => (await checkpoint()) === 5);
+    await append(tenant, 1, 'test.wanted');
+    await append(tenant, 1, 'test.wanted');
+    await append(tenant, 3);
+    await until('the next wanted events, the failing one retried', () => sequencesOf(r.handled, tenant).length === 3);
+    expect(sequencesOf(r.handled, tenant)).toEqual([3, 6, 7]);
+    expect(r.tries.get(`${tenant}:7`)).toBe(2);
+    await until('the checkpoint at the head', async () => (await checkpoint()) === 10);
+  });
+
   it('hands batches to a batch reactor, which says how far it got', async () => {
     const tenant = stream();
     const name = `batch_${tenant}`;

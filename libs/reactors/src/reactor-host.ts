@@ -3,7 +3,7 @@ import type { SqlClient } from '@oars/db';
 import { type EventStore, type StoredEvent, StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Reactor } from './reactor';
 import { loadReactorCheckpoints } from './reactor-checkpoints.store';
-import { type StepEnv, runStreamStep } from './stream-step';
+import { type StepEnv, type StepRead, runStreamStep } from './stream-step';
 import { countReactorDeadLetters } from './reactor-dead-letters.store';
 import { acquireLease, releaseLease } from './reactor-lease.store';
 import { ReactorSlot } from './reactor-slot';
@@ -37,6 +37,11 @@ export interface ReactorHostOptions {
    * feeds every reactor (JetStream: a read per step asks for stream info and creates a consumer).
    */
   follow?: 'read' | 'subscribe';
+  /**
+   * Feeds shared with the other followers of this process (the projector), so each event is
+   * received and decoded once per process; implies `subscribe`. The host never closes them.
+   */
+  feeds?: StreamFeeds;
   /** The clock timers are due by (tests); default `Date.now`. */
   now?: () => number;
   /**
@@ -45,6 +50,9 @@ export interface ReactorHostOptions {
    */
   coalesceMs?: number;
 }
+
+/** The host's name as a reader of shared feeds. */
+const READER = 'reactors';
 
 const silent: ReactorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -67,6 +75,8 @@ export class ReactorHost {
   private readonly batchSize: number;
   private readonly now: () => number;
   private readonly feeds: StreamFeeds | null;
+  private readonly ownFeeds: boolean;
+  private unlisten: (() => void) | null = null;
   private readonly alarm = new WakeableSleep();
   private readonly tasks = new Set<Promise<void>>();
   private running = false;
@@ -83,10 +93,11 @@ export class ReactorHost {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.batchSize = options.batchSize ?? 500;
     this.now = options.now ?? Date.now;
-    this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: options.store, onEvents: (stream) => this.markDirty(stream) }) : null;
+    this.ownFeeds = !options.feeds && options.follow === 'subscribe';
+    this.feeds = options.feeds ?? (this.ownFeeds ? new StreamFeeds({ store: options.store }) : null);
     this.env = {
       sql: options.sql, owner: this.owner, logger: this.logger, batchSize: this.batchSize, coalesceMs: options.coalesceMs ?? 0, now: this.now,
-      read: (stream, from) => this.read(stream, from),
+      read: (stream, from, slot) => this.read(stream, from, slot),
     };
   }
 
@@ -103,7 +114,8 @@ export class ReactorHost {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.options.store.onAppendHint((stream) => this.markDirty(stream));
+    this.unsubscribe = this.options.store.onAppendHint((stream, head) => this.markDirty(stream, head));
+    this.unlisten = this.feeds?.listen((stream) => this.markDirty(stream)) ?? null;
     await this.poll();
     this.loop = this.run();
   }
@@ -114,6 +126,8 @@ export class ReactorHost {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unlisten?.();
+    this.unlisten = null;
     for (const slot of this.slots.values()) slot.abort.abort();
     this.alarm.wake();
     await this.loop;
@@ -123,7 +137,8 @@ export class ReactorHost {
       if (slot.leased) await releaseLease(this.options.sql, slot.name, this.owner).catch(() => undefined);
       slot.lost();
     }
-    await this.feeds?.closeAll();
+    if (this.ownFeeds) await this.feeds?.closeAll();
+    else this.feeds?.release(READER);
   }
 
   status(name: string): ReactorStatus | null {
@@ -139,8 +154,15 @@ export class ReactorHost {
     return this.slots.get(name)?.leased ?? false;
   }
 
-  private markDirty(stream: string): void {
-    for (const slot of this.slots.values()) if (slot.leased) slot.dirty.add(stream);
+  private markDirty(stream: string, head?: number): void {
+    for (const slot of this.slots.values()) {
+      if (!slot.leased) continue;
+      slot.dirty.add(stream);
+      if (head !== undefined) {
+        const c = slot.cursor(stream);
+        c.head = Math.max(c.head, head);
+      }
+    }
     this.alarm.wake();
   }
 
@@ -248,7 +270,18 @@ export class ReactorHost {
    * the lowest position any of them needs; a reactor far behind them (a paced verifier, one that
    * just registered) reads the store itself, so it never holds the feed back.
    */
-  private async read(stream: string, from: number): Promise<StoredEvent[]> {
+  private async read(stream: string, from: number, slot: ReactorSlot): Promise<StepRead> {
+    const types = slot.reactor.eventTypes;
+    if (types && !this.feeds) {
+      // Only its types, up to the head this host knows (a hint with the head, or the last poll).
+      const to = slot.cursor(stream).head;
+      const events = to >= from ? await this.options.store.read(stream, { from, limit: this.batchSize, types, to }) : [];
+      return { events, scannedTo: events.length < this.batchSize ? Math.max(to, from - 1) : events[events.length - 1]!.sequence };
+    }
+    return { events: await this.readAll(stream, from) };
+  }
+
+  private async readAll(stream: string, from: number): Promise<StoredEvent[]> {
     if (!this.feeds) return this.options.store.read(stream, { from, limit: this.batchSize });
     const next: number[] = [];
     for (const slot of this.slots.values()) if (slot.leased && slot.cursors.has(stream)) next.push(slot.cursor(stream).position + 1);
@@ -257,7 +290,7 @@ export class ReactorHost {
     if (from < front - window) return this.options.store.read(stream, { from, limit: this.batchSize });
     const floor = Math.min(from, ...next.filter((n) => n >= front - window));
     const limit = this.batchSize + (from - floor);
-    const buffered = await this.feeds.read(stream, floor, limit);
+    const buffered = await this.feeds.read(stream, floor, limit, READER);
     const mine = buffered.filter((e) => e.sequence >= from);
     if (mine.length > 0 || buffered.length < limit) return mine;
     return this.options.store.read(stream, { from, limit: this.batchSize });

@@ -38,6 +38,11 @@ export interface Reactor {
    * a checkpoint for it (`reactor_checkpoints` stays empty for it).
    */
   loadPositions?(): Promise<ReadonlyMap<string, number>>;
+  /**
+   * The event types it handles (default: all). The others never reach it, and the host may skip
+   * reading them at all (the embedded store filters in SQL), up to the stream head it knows.
+   */
+  readonly eventTypes?: readonly string[];
   /** Tries of one event or timer before it is parked as a dead letter (default 5; Infinity: never park). */
   readonly maxAttempts?: number;
   /** Timers of this reactor running at the same time (default 16): each timer is its own task. */

@@ -14,8 +14,17 @@ export interface StepEnv {
   batchSize: number;
   coalesceMs: number;
   now: () => number;
-  /** The events of a stream from a sequence (the host's feed or the store). */
-  read: (stream: string, from: number) => Promise<StoredEvent[]>;
+  /** The events of a stream for a reactor from a sequence (the host's feed or the store). */
+  read: (stream: string, from: number, slot: ReactorSlot) => Promise<StepRead>;
+}
+
+/**
+ * What a read gave: consecutive events, or (`scannedTo` set) only the events of the reactor's types
+ * among every event up to `scannedTo`.
+ */
+export interface StepRead {
+  events: StoredEvent[];
+  scannedTo?: number;
 }
 
 /**
@@ -25,45 +34,62 @@ export interface StepEnv {
 export async function runStreamStep(env: StepEnv, slot: ReactorSlot, stream: string): Promise<void> {
   const c = slot.cursor(stream);
   const signal = slot.abort.signal;
-  let events: StoredEvent[];
+  let read: StepRead;
   try {
-    events = await env.read(stream, c.position + 1);
+    read = await env.read(stream, c.position + 1, slot);
   } catch (err) {
     failed(env, slot, stream, c, err);
     return;
   }
-  const gapless: StoredEvent[] = [];
-  for (const e of events) {
-    if (e.sequence !== c.position + 1 + gapless.length) break;
-    gapless.push(e);
+  let events: StoredEvent[];
+  let upTo: number;
+  if (read.scannedTo !== undefined) {
+    events = read.events;
+    upTo = read.scannedTo;
+  } else {
+    events = [];
+    for (const e of read.events) {
+      if (e.sequence !== c.position + 1 + events.length) break;
+      events.push(e);
+    }
+    if (read.events.length > 0 && events.length === 0) {
+      failed(env, slot, stream, c, new Error(`stream gap: expected sequence ${c.position + 1}, found ${read.events[0]!.sequence}`));
+      return;
+    }
+    upTo = events.length > 0 ? events[events.length - 1]!.sequence : c.position;
   }
-  if (events.length > 0 && gapless.length === 0) {
-    failed(env, slot, stream, c, new Error(`stream gap: expected sequence ${c.position + 1}, found ${events[0]!.sequence}`));
-    return;
-  }
-  if (gapless.length === 0) return;
+  if (upTo <= c.position) return;
+  const types = slot.reactor.eventTypes;
+  const wanted = types ? events.filter((e) => types.includes(e.type)) : events;
   const from = c.position;
   let position = from;
+  let current: StoredEvent | null = null;
   const ctx = slot.context(stream);
   try {
-    if (slot.reactor.handleBatch) {
-      position = handled(slot, stream, gapless, await slot.reactor.handleBatch(gapless, ctx));
+    if (slot.reactor.handleBatch && wanted.length > 0) {
+      const last = wanted[wanted.length - 1]!.sequence;
+      const done = handled(slot, stream, wanted, await slot.reactor.handleBatch(wanted, ctx));
+      position = done === last ? upTo : done;
     } else {
-      for (const event of gapless) {
+      for (const event of wanted) {
         if (signal.aborted) break;
+        current = event;
         await slot.reactor.handle?.(event, ctx);
         position = event.sequence;
         c.attempts = 0;
         c.problem = null;
       }
+      if (!signal.aborted) position = upTo;
     }
     c.attempts = 0;
     c.problem = null;
     c.retryAt = 0;
   } catch (err) {
-    position = await eventFailed(env, slot, stream, c, gapless.find((e) => e.sequence === position + 1)!, position, err);
+    const failing = current ?? wanted.find((e) => e.sequence > position)!;
+    // Skipped events before the failing one are handled: the position moves to just before it.
+    position = await eventFailed(env, slot, stream, c, failing, failing.sequence - 1, err);
   }
-  await advance(env, slot, stream, c, from, position, gapless.length);
+  await advance(env, slot, stream, c, from, position, read.events.length);
 }
 
 function handled(slot: ReactorSlot, stream: string, batch: readonly StoredEvent[], upTo: number): number {

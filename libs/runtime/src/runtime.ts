@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { OarsConfig } from '@oars/config';
 import { TENANT_SETTINGS_SUBJECTS } from '@oars/domain';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
-import { EmbeddedEventStore, JetStreamEventStore, type EventStore } from '@oars/eventstore';
+import { EmbeddedEventStore, JetStreamEventStore, StreamFeeds, type EventStore } from '@oars/eventstore';
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
 import { AppendMonitor, INTEGRITY_REACTOR, OpsRuntime } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
@@ -107,14 +107,17 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   // Pausing briefly after a batch lets appends coalesce: fewer, bigger transactions and stream reads
   // (every database round trip costs a socket write and a wake-up on both sides).
   const coalesceMs = config.projectorCoalesceMs;
-  // On JetStream one ordered consumer per tenant feeds the projector; the embedded log is read per batch.
-  const follow = config.eventStore === 'jetstream' ? 'subscribe' : 'read';
-  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs, follow }) : null;
+  // On JetStream one ordered consumer per tenant feeds both the projector and the reactor host, so
+  // each event is received and decoded once in this process. The embedded log is read per batch
+  // (a shared feed there costs more: it delivers event by event).
+  const feeds = runProjector && config.eventStore === 'jetstream' ? new StreamFeeds({ store }) : undefined;
+  const follow = feeds ? 'subscribe' : 'read';
+  const projector = runProjector ? new Projector({ store, sql, logger, coalesceMs, follow, feeds }) : null;
   if (projector) await projector.start();
   // The reactors (connector executions, approval timers, the integrity verifier) run beside the
   // projector, with one follower loop that follows the streams as the projector does, and pause as
   // long after a batch that did work (each batch may save a checkpoint).
-  const reactors = projector ? new ReactorHost({ store, sql, logger, follow, coalesceMs }) : null;
+  const reactors = projector ? new ReactorHost({ store, sql, logger, follow, feeds, coalesceMs }) : null;
   // Operations signals of this process; the integrity verifier runs where the projector runs.
   const ops = new OpsRuntime({
     store,
@@ -185,6 +188,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
       await reactors?.stop();
       await executions?.stop();
       if (projector) await projector.stop();
+      await feeds?.closeAll();
       await stores.close();
     },
   };

@@ -11,6 +11,9 @@ export const APPROVAL_EXPIRED = 'approval.expired';
 /** The tenant's workflow was configured (subject APPROVAL_WORKFLOW_SUBJECT, data `{workflow}`). */
 export const APPROVAL_WORKFLOW_CONFIGURED = 'approval.workflow_configured';
 
+/** The receipt types that may carry an approval snapshot (`approvalOf` is null for every other type). */
+export const APPROVAL_SNAPSHOT_TYPES: readonly string[] = ['action.approval_required', 'action.canceled', APPROVAL_DECIDED, APPROVAL_ESCALATED, APPROVAL_EXPIRED];
+
 /** The approval snapshot a receipt carries (`data.approval`), or null. */
 export function approvalOf(receipt: Receipt | null): ApprovalState | null {
   const approval = receipt?.data.approval as ApprovalState | undefined;

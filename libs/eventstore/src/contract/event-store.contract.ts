@@ -226,6 +226,20 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Eve
       expect(read.map((e) => [e.stream, e.sequence])).toEqual([[streams[2], 1], [streams[2], 2], [streams[2], 3]]);
     });
 
+    it('reads only the events of the given types, up to `to`', async () => {
+      const s = newStream();
+      const typed = Array.from({ length: 12 }, (_, i) => event({ type: i % 3 === 0 ? 'test.wanted' : 'test.other', data: { i } }));
+      await store.append(s, typed, { expectedVersion: 0 });
+      const seqs = (list: StoredEvent[]) => list.map((e) => e.sequence);
+      expect(seqs(await store.read(s, { types: ['test.wanted'] }))).toEqual([1, 4, 7, 10]);
+      expect(seqs(await store.read(s, { from: 2, types: ['test.wanted'], limit: 2 }))).toEqual([4, 7]);
+      expect(seqs(await store.read(s, { from: 2, types: ['test.wanted'], to: 9 }))).toEqual([4, 7]);
+      expect(seqs(await store.read(s, { from: 5, to: 7 }))).toEqual([5, 6, 7]);
+      expect(seqs(await store.read(s, { from: 8, to: 7 }))).toEqual([]);
+      expect(await store.read(s, { types: ['test.none'] })).toEqual([]);
+      expect((await store.read(s, { from: 4, types: ['test.wanted', 'test.other'], limit: 1 }))[0]).toMatchObject({ sequence: 4, type: 'test.wanted', data: { i: 3 } });
+    });
+
     it('reads an unknown stream as empty with head 0', async () => {
       const s = newStream();
       expect(await store.read(s)).toEqual([]);
@@ -238,14 +252,20 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Eve
     it('fires an append hint for the stream after an append', async () => {
       const s = newStream();
       const hinted: string[] = [];
-      const off = store.onAppendHint((stream) => hinted.push(stream));
+      const heads: Array<number | undefined> = [];
+      const off = store.onAppendHint((stream, head) => {
+        hinted.push(stream);
+        if (stream === s) heads.push(head);
+      });
       try {
-        await store.append(s, events(1), { expectedVersion: 0 });
+        await store.append(s, events(2), { expectedVersion: 0 });
         await eventually(() => hinted.includes(s));
       } finally {
         off();
       }
       expect(hinted).toContain(s);
+      // A head, when the adapter gives one, is the stream's new last sequence.
+      for (const head of heads) if (head !== undefined) expect(head).toBe(2);
     });
 
     it('rejects invalid input with RangeError', async () => {

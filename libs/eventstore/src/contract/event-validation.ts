@@ -41,11 +41,15 @@ export function assertEvents(events: readonly EventToAppend[]): void {
 }
 
 /** `from` (>= 1, default 1) and `limit` (>= 1, default 1000) of a read. */
-export function readRange(options: ReadOptions = {}): { from: number; limit: number } {
+export function readRange(options: ReadOptions = {}): { from: number; limit: number; to: number; types: ReadonlySet<string> | null } {
   const from = Math.max(1, options.from ?? 1);
   const limit = options.limit ?? 1000;
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(limit) || limit < 1) {
-    throw new RangeError(`read: from and limit must be positive integers, got ${options.from}, ${options.limit}`);
+  const to = options.to ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(limit) || limit < 1 || !Number.isSafeInteger(to)) {
+    throw new RangeError(`read: from, limit and to must be positive integers, got ${options.from}, ${options.limit}, ${options.to}`);
   }
-  return { from, limit };
+  if (options.types !== undefined && (!Array.isArray(options.types) || options.types.some((t) => typeof t !== 'string'))) {
+    throw new TypeError('read: types must be an array of strings');
+  }
+  return { from, limit, to, types: options.types ? new Set(options.types) : null };
 }

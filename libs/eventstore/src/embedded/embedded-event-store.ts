@@ -35,7 +35,7 @@ const INSERT_CHUNK = 1000;
  * `migrations/0001_event_store.sql`, run by the caller's migration runner.
  */
 export class EmbeddedEventStore implements EventStore {
-  private readonly hintListeners = new Set<(stream: string) => void>();
+  private readonly hintListeners = new Set<(stream: string, head?: number) => void>();
   private readonly subscriptions = new SubscriptionSet();
 
   private readonly sql: SqlClient;
@@ -58,17 +58,23 @@ export class EmbeddedEventStore implements EventStore {
       // reports a retry's duplicates at their positions, or refuses the append.
       result = await this.sql.transaction((tx) => this.appendIn(tx, stream, events, expected));
     }
-    if (!result.duplicates[0]) this.notify(stream);
+    if (!result.duplicates[0]) this.notify(stream, result.lastSequence);
     return result;
   }
 
   async read(stream: string, options?: ReadOptions): Promise<StoredEvent[]> {
     assertStreamId(stream);
-    const { from, limit } = readRange(options);
-    const { rows } = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence >= $2 ORDER BY sequence LIMIT $3`,
-      [stream, from, limit],
-    );
+    const { from, limit, to, types } = readRange(options);
+    if (to < from) return [];
+    const { rows } = types
+      ? await this.sql.query<EventRow>(
+        `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence >= $2 AND sequence <= $4 AND type = ANY($5::text[]) ORDER BY sequence LIMIT $3`,
+        [stream, from, limit, to, [...types]],
+      )
+      : await this.sql.query<EventRow>(
+        `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence >= $2 AND sequence <= $4 ORDER BY sequence LIMIT $3`,
+        [stream, from, limit, to],
+      );
     return rows.map((r) => toEvent(stream, r));
   }
 
@@ -108,7 +114,7 @@ export class EmbeddedEventStore implements EventStore {
   }
 
   /** In-process only: listeners hear of appends made through this instance, after commit. */
-  onAppendHint(listener: (stream: string) => void): () => void {
+  onAppendHint(listener: (stream: string, head?: number) => void): () => void {
     this.hintListeners.add(listener);
     return () => {
       this.hintListeners.delete(listener);
@@ -193,10 +199,10 @@ export class EmbeddedEventStore implements EventStore {
     return { firstSequence: expected + 1, lastSequence: expected + n, duplicates: events.map(() => false) };
   }
 
-  private notify(stream: string): void {
+  private notify(stream: string, head: number): void {
     for (const listener of this.hintListeners) {
       try {
-        listener(stream);
+        listener(stream, head);
       } catch {
         // a hint listener's failure is its own business
       }

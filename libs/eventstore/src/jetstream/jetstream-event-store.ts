@@ -120,8 +120,19 @@ export class JetStreamEventStore implements EventStore {
 
   async read(stream: string, options?: ReadOptions): Promise<StoredEvent[]> {
     assertStreamId(stream);
-    const { from, limit } = readRange(options);
-    return this.guard(() => this.reader.range(stream, from, limit));
+    const { from, limit, to, types } = readRange(options);
+    if (!types) return this.guard(() => this.reader.range(stream, from, Math.min(limit, to - from + 1)));
+    // No server-side filter by type (it is a header): read on and keep the matching events.
+    return this.guard(async () => {
+      const out: StoredEvent[] = [];
+      for (let next = from; next <= to && out.length < limit;) {
+        const chunk = await this.reader.range(stream, next, Math.min(1000, to - next + 1));
+        if (chunk.length === 0) break;
+        for (const event of chunk) if (types.has(event.type) && out.length < limit) out.push(event);
+        next = chunk[chunk.length - 1]!.sequence + 1;
+      }
+      return out;
+    });
   }
 
   async head(stream: string): Promise<StreamHead> {

@@ -92,7 +92,7 @@ class MonitoredEventStore implements EventStore {
   subscribe(stream: string, from: number, handler: (event: StoredEvent) => Promise<void>): Promise<Subscription> {
     return this.inner.subscribe(stream, from, handler);
   }
-  onAppendHint(listener: (stream: string) => void): () => void {
+  onAppendHint(listener: (stream: string, head?: number) => void): () => void {
     return this.inner.onAppendHint(listener);
   }
   ping(): Promise<boolean> {

@@ -41,6 +41,8 @@ export interface ProjectorOptions {
    * subscription per stream feeds the batches (JetStream: far fewer requests per event).
    */
   follow?: 'read' | 'subscribe';
+  /** Feeds shared with the reactor host of this process (see `StreamFeeds`); implies `subscribe`. Never closed here. */
+  feeds?: StreamFeeds;
   /**
    * How many times an event that fails on its own (see `classifyFailure`) is tried alone, with
    * backoff, before it is parked as a dead letter and the tenant goes on (default 3).
@@ -101,6 +103,8 @@ export class Projector {
   private pollError: string | null = null;
   private lastAppliedAt: string | null = null;
   private readonly feeds: StreamFeeds | null;
+  private readonly ownFeeds: boolean;
+  private unlisten: (() => void) | null = null;
   private readonly appliedListeners = new Set<AppliedListener>();
 
   constructor(options: ProjectorOptions) {
@@ -116,7 +120,8 @@ export class Projector {
     assertProjections(this.projections);
     this.names = this.projections.map((p) => p.name);
     this.lanes = new TenantLanes(this.names);
-    this.feeds = options.follow === 'subscribe' ? new StreamFeeds({ store: this.store, onEvents: (stream) => this.markDirty(stream) }) : null;
+    this.ownFeeds = !options.feeds && options.follow === 'subscribe';
+    this.feeds = options.feeds ?? (this.ownFeeds ? new StreamFeeds({ store: this.store }) : null);
   }
 
   /** Loads the checkpoints, lists the streams once, then follows them in the background. */
@@ -124,6 +129,7 @@ export class Projector {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.store.onAppendHint((stream) => this.markDirty(stream));
+    this.unlisten = this.feeds?.listen((stream) => this.markDirty(stream)) ?? null;
     await this.poll();
     this.loop = this.run();
   }
@@ -134,11 +140,14 @@ export class Projector {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unlisten?.();
+    this.unlisten = null;
     this.wake();
     this.coalescing.wake();
     await this.loop;
     this.loop = null;
-    await this.feeds?.closeAll();
+    if (this.ownFeeds) await this.feeds?.closeAll();
+    else this.feeds?.release('projector');
     this.waiters.cancelAll();
   }
 
@@ -257,7 +266,7 @@ export class Projector {
     const p = this.lanes.lane(tenant, lane)!;
     try {
       const feeds = lane === 'live' ? this.feeds : null;
-      const read = feeds ? (s: string, from: number, limit: number) => feeds.read(s, from, limit) : undefined;
+      const read = feeds ? (s: string, from: number, limit: number) => feeds.read(s, from, limit, 'projector') : undefined;
       const readBefore = this.position(tenant);
       const outcome = await projectNextBatch(this.store, this.sql, tenant, p.position, p.limit ?? this.batchSize, { read, projections: this.projections });
       if (outcome.kind === 'gap') {

@@ -1,4 +1,4 @@
-import { approvalDueAt, approvalOf } from '@oars/domain';
+import { APPROVAL_SNAPSHOT_TYPES, approvalDueAt, approvalOf } from '@oars/domain';
 import { type ApprovalTimerDeps, fireApprovalTimers, receiptOf } from '@oars/ledger';
 import type { Reactor } from '@oars/reactors';
 import type { Receipt } from '@oars/receipts';
@@ -34,6 +34,8 @@ export function approvalTimersReactor(deps: ApprovalTimerDeps, now: () => Date =
   return {
     name: APPROVAL_TIMERS_REACTOR,
     maxAttempts: Infinity,
+    // Only approval receipts set or cancel a timer: the host need not even read the others.
+    eventTypes: APPROVAL_SNAPSHOT_TYPES,
     async handle(event, ctx) {
       const plan = approvalTimerPlan(receiptOf(event));
       if (!plan) return;
