@@ -168,6 +168,7 @@ function cpuMs(before, after) {
 function startProcess(name, script, env) {
   const out = join(work, `${name}.log`);
   const prof = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name} ` : '';
+  // `exec`: the node process keeps the shell's pid, so child.pid is the server process itself.
   const child = spawn('sh', ['-c', `exec node ${prof}${script} >>${out} 2>&1`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
   children.push(child);
   child.logFile = out;
@@ -269,7 +270,7 @@ function runOpenLoop(port, seconds) {
       try {
         const r = JSON.parse(out.trim().split('\n').pop());
         res({ accepted: r.requestsTotal - r.errorCount, errors: r.errorCount, seconds, p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 });
-      } catch (err) {
+      } catch {
         rej(new Error(`load-actions printed no result: ${out}`));
       }
     });
@@ -323,7 +324,6 @@ async function main() {
     ...(nats ? { nats: [nats] } : {}),
     ...(topology === 'production' ? { postgres: pidsNamed('postgres') } : {}),
   });
-  // sh -c exec keeps the pid: the node process is the child itself.
   log(`warm-up: wrk 5 s (${connections} connections)`);
   await runWrk(port, 5);
   await drained(metricsUrls);
@@ -342,7 +342,7 @@ async function main() {
   }
   const sig = (sigBefore + signatureMicros()) / 2;
 
-  const lines = [`### cpu per action: topology ${topology}, ${duration} s per phase, ${process.env.OARS_INTEGRITY_MODE ?? 'integrity verifier as configured by default'}; ` +
+  const lines = [`### cpu per action: topology ${topology}, ${duration} s per phase, integrity verifier at ${process.env.OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND ?? 'its default 1000'} receipts/s at most; ` +
     `one Ed25519 signature ${sig.toFixed(1)} µs (${sigBefore.toFixed(1)} before, ${signatureMicros().toFixed(1)} after); ${execFileSync('nproc').toString().trim()} cores, node ${process.version}`];
   for (const r of results) {
     const n = Math.max(1, r.load.accepted);

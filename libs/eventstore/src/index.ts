@@ -4,5 +4,5 @@ export { JetStreamEventStore, type JetStreamEventStoreOptions } from './jetstrea
 export { EmbeddedEventStore, MixedDuplicateBatchError } from './embedded/embedded-event-store';
 export { runEventStoreContract, type EventStoreUnderTest } from './contract/event-store.contract';
 export { WakeableSleep } from './wakeable-sleep';
-export { StreamFeeds, type StreamFeedsOptions } from './stream-feeds';
+export { FeedReader, StreamFeeds, type StreamFeedsOptions } from './stream-feeds';
 export * from './platform-stream';

@@ -49,7 +49,8 @@ describe('StreamFeeds on JetStream (one ordered consumer per stream feeds the pr
 
   it('gives the events from a position as they are appended, and tells who has news', async () => {
     const stream = 'tenant_feed_a';
-    feeds = new StreamFeeds({ store, onEvents: (s) => notified.push(s) });
+    feeds = new StreamFeeds({ store });
+    feeds.listen((s) => notified.push(s));
     await store.append(stream, [ev(1), ev(2), ev(3)], { expectedVersion: 0 });
     const first = await drain(stream, 2, 2);
     expect(first.map((e) => e.sequence)).toEqual([2, 3]);
@@ -63,7 +64,7 @@ describe('StreamFeeds on JetStream (one ordered consumer per stream feeds the pr
 
   it('holds at most maxBuffered events, and delivers all of them in order as reads catch up', async () => {
     const stream = 'tenant_feed_b';
-    feeds = new StreamFeeds({ store, onEvents: () => undefined, maxBuffered: 4 });
+    feeds = new StreamFeeds({ store, maxBuffered: 4 });
     for (let i = 0; i < 30; i += 10) {
       await store.append(stream, Array.from({ length: 10 }, (_, k) => ev(i + k + 1)), { expectedVersion: i });
     }

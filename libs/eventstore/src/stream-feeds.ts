@@ -2,8 +2,6 @@ import type { EventStore, StoredEvent, Subscription } from './event-store.port';
 
 export interface StreamFeedsOptions {
   store: EventStore;
-  /** Called when a stream's feed received events (its reader marks the stream dirty); see also `listen`. */
-  onEvents?: (stream: string) => void;
   /** Events buffered per stream before the subscription waits for its reader (default 2,000). */
   maxBuffered?: number;
   /** A feed that delivered nothing and was not read for this long is closed (default 5 min). */
@@ -49,7 +47,6 @@ export class StreamFeeds {
   constructor(private readonly options: StreamFeedsOptions) {
     this.maxBuffered = options.maxBuffered ?? 2_000;
     this.idleCloseMs = options.idleCloseMs ?? 300_000;
-    if (options.onEvents) this.listeners.add(options.onEvents);
   }
 
   /** Calls `listener` whenever a feed received events; returns the way to stop. */
@@ -145,5 +142,42 @@ export class StreamFeeds {
     for (const [stream, feed] of this.feeds) {
       if (feed.usedAt < idleSince && feed.buffer.length === 0) void this.close(stream, feed);
     }
+  }
+}
+
+/**
+ * One follower's hold on feeds (the projector, the reactor host): the feeds shared in its process,
+ * read under its name and released when it stops, or its own, closed when it stops.
+ */
+export class FeedReader {
+  private unlisten: (() => void) | null = null;
+
+  private constructor(
+    private readonly feeds: StreamFeeds,
+    private readonly owned: boolean,
+    private readonly name: string,
+  ) {}
+
+  /** `shared` read as `name`; else its own feeds when it follows by `subscribe`; else null (it reads the store). */
+  static of(store: EventStore, name: string, shared: StreamFeeds | undefined, follow: 'read' | 'subscribe' | undefined): FeedReader | null {
+    if (shared) return new FeedReader(shared, false, name);
+    return follow === 'subscribe' ? new FeedReader(new StreamFeeds({ store }), true, name) : null;
+  }
+
+  /** Calls `onEvents(stream)` whenever a feed received events, until `stop`. */
+  start(onEvents: (stream: string) => void): void {
+    this.unlisten?.();
+    this.unlisten = this.feeds.listen(onEvents);
+  }
+
+  read(stream: string, from: number, limit: number): Promise<StoredEvent[]> {
+    return this.feeds.read(stream, from, limit, this.name);
+  }
+
+  async stop(): Promise<void> {
+    this.unlisten?.();
+    this.unlisten = null;
+    if (this.owned) await this.feeds.closeAll();
+    else this.feeds.release(this.name);
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SqlClient } from '@oars/db';
-import { type EventStore, type StoredEvent, StreamFeeds, WakeableSleep } from '@oars/eventstore';
+import { type EventStore, FeedReader, type StoredEvent, type StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Reactor } from './reactor';
 import { loadReactorCheckpoints } from './reactor-checkpoints.store';
 import { type StepEnv, type StepRead, runStreamStep } from './stream-step';
@@ -51,9 +51,6 @@ export interface ReactorHostOptions {
   coalesceMs?: number;
 }
 
-/** The host's name as a reader of shared feeds. */
-const READER = 'reactors';
-
 const silent: ReactorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -74,9 +71,7 @@ export class ReactorHost {
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly now: () => number;
-  private readonly feeds: StreamFeeds | null;
-  private readonly ownFeeds: boolean;
-  private unlisten: (() => void) | null = null;
+  private readonly feeds: FeedReader | null;
   private readonly alarm = new WakeableSleep();
   private readonly tasks = new Set<Promise<void>>();
   private running = false;
@@ -93,8 +88,7 @@ export class ReactorHost {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.batchSize = options.batchSize ?? 500;
     this.now = options.now ?? Date.now;
-    this.ownFeeds = !options.feeds && options.follow === 'subscribe';
-    this.feeds = options.feeds ?? (this.ownFeeds ? new StreamFeeds({ store: options.store }) : null);
+    this.feeds = FeedReader.of(options.store, 'reactors', options.feeds, options.follow);
     this.env = {
       sql: options.sql, owner: this.owner, logger: this.logger, batchSize: this.batchSize, coalesceMs: options.coalesceMs ?? 0, now: this.now,
       read: (stream, from, slot) => this.read(stream, from, slot),
@@ -115,7 +109,7 @@ export class ReactorHost {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.options.store.onAppendHint((stream, head) => this.markDirty(stream, head));
-    this.unlisten = this.feeds?.listen((stream) => this.markDirty(stream)) ?? null;
+    this.feeds?.start((stream) => this.markDirty(stream));
     await this.poll();
     this.loop = this.run();
   }
@@ -126,8 +120,6 @@ export class ReactorHost {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.unlisten?.();
-    this.unlisten = null;
     for (const slot of this.slots.values()) slot.abort.abort();
     this.alarm.wake();
     await this.loop;
@@ -137,8 +129,7 @@ export class ReactorHost {
       if (slot.leased) await releaseLease(this.options.sql, slot.name, this.owner).catch(() => undefined);
       slot.lost();
     }
-    if (this.ownFeeds) await this.feeds?.closeAll();
-    else this.feeds?.release(READER);
+    await this.feeds?.stop();
   }
 
   status(name: string): ReactorStatus | null {
@@ -290,7 +281,7 @@ export class ReactorHost {
     if (from < front - window) return this.options.store.read(stream, { from, limit: this.batchSize });
     const floor = Math.min(from, ...next.filter((n) => n >= front - window));
     const limit = this.batchSize + (from - floor);
-    const buffered = await this.feeds.read(stream, floor, limit, READER);
+    const buffered = await this.feeds.read(stream, floor, limit);
     const mine = buffered.filter((e) => e.sequence >= from);
     if (mine.length > 0 || buffered.length < limit) return mine;
     return this.options.store.read(stream, { from, limit: this.batchSize });

@@ -40,8 +40,8 @@ export function assertEvents(events: readonly EventToAppend[]): void {
   }
 }
 
-/** `from` (>= 1, default 1) and `limit` (>= 1, default 1000) of a read. */
-export function readRange(options: ReadOptions = {}): { from: number; limit: number; to: number; types: ReadonlySet<string> | null } {
+/** `from` (>= 1, default 1), `limit` (>= 1, default 1000), `to` (default: no bound) and `types` (default: all) of a read. */
+export function readRange(options: ReadOptions = {}): { from: number; limit: number; to: number; types: readonly string[] | null } {
   const from = Math.max(1, options.from ?? 1);
   const limit = options.limit ?? 1000;
   const to = options.to ?? Number.MAX_SAFE_INTEGER;
@@ -51,5 +51,5 @@ export function readRange(options: ReadOptions = {}): { from: number; limit: num
   if (options.types !== undefined && (!Array.isArray(options.types) || options.types.some((t) => typeof t !== 'string'))) {
     throw new TypeError('read: types must be an array of strings');
   }
-  return { from, limit, to, types: options.types ? new Set(options.types) : null };
+  return { from, limit, to, types: options.types ?? null };
 }

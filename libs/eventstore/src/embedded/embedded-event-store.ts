@@ -69,7 +69,7 @@ export class EmbeddedEventStore implements EventStore {
     const { rows } = types
       ? await this.sql.query<EventRow>(
         `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence >= $2 AND sequence <= $4 AND type = ANY($5::text[]) ORDER BY sequence LIMIT $3`,
-        [stream, from, limit, to, [...types]],
+        [stream, from, limit, to, types],
       )
       : await this.sql.query<EventRow>(
         `SELECT ${COLUMNS} FROM oars_events WHERE stream = $1 AND sequence >= $2 AND sequence <= $4 ORDER BY sequence LIMIT $3`,

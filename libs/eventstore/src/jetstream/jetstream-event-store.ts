@@ -128,7 +128,7 @@ export class JetStreamEventStore implements EventStore {
       for (let next = from; next <= to && out.length < limit;) {
         const chunk = await this.reader.range(stream, next, Math.min(1000, to - next + 1));
         if (chunk.length === 0) break;
-        for (const event of chunk) if (types.has(event.type) && out.length < limit) out.push(event);
+        for (const event of chunk) if (types.includes(event.type) && out.length < limit) out.push(event);
         next = chunk[chunk.length - 1]!.sequence + 1;
       }
       return out;

@@ -1,5 +1,5 @@
 import type { SqlClient } from '@oars/db';
-import { type EventStore, StreamFeeds, WakeableSleep } from '@oars/eventstore';
+import { type EventStore, FeedReader, type StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
 import { type StreamCheckpoints, loadCheckpoints } from '../checkpoints/checkpoint.store';
 import { countOpenDeadLetters } from '../dead-letters/dead-letters.store';
@@ -102,9 +102,7 @@ export class Projector {
   private nextPollAt = 0;
   private pollError: string | null = null;
   private lastAppliedAt: string | null = null;
-  private readonly feeds: StreamFeeds | null;
-  private readonly ownFeeds: boolean;
-  private unlisten: (() => void) | null = null;
+  private readonly feeds: FeedReader | null;
   private readonly appliedListeners = new Set<AppliedListener>();
 
   constructor(options: ProjectorOptions) {
@@ -120,8 +118,7 @@ export class Projector {
     assertProjections(this.projections);
     this.names = this.projections.map((p) => p.name);
     this.lanes = new TenantLanes(this.names);
-    this.ownFeeds = !options.feeds && options.follow === 'subscribe';
-    this.feeds = options.feeds ?? (this.ownFeeds ? new StreamFeeds({ store: this.store }) : null);
+    this.feeds = FeedReader.of(this.store, 'projector', options.feeds, options.follow);
   }
 
   /** Loads the checkpoints, lists the streams once, then follows them in the background. */
@@ -129,7 +126,7 @@ export class Projector {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.store.onAppendHint((stream) => this.markDirty(stream));
-    this.unlisten = this.feeds?.listen((stream) => this.markDirty(stream)) ?? null;
+    this.feeds?.start((stream) => this.markDirty(stream));
     await this.poll();
     this.loop = this.run();
   }
@@ -140,14 +137,11 @@ export class Projector {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.unlisten?.();
-    this.unlisten = null;
     this.wake();
     this.coalescing.wake();
     await this.loop;
     this.loop = null;
-    if (this.ownFeeds) await this.feeds?.closeAll();
-    else this.feeds?.release('projector');
+    await this.feeds?.stop();
     this.waiters.cancelAll();
   }
 
@@ -266,7 +260,7 @@ export class Projector {
     const p = this.lanes.lane(tenant, lane)!;
     try {
       const feeds = lane === 'live' ? this.feeds : null;
-      const read = feeds ? (s: string, from: number, limit: number) => feeds.read(s, from, limit, 'projector') : undefined;
+      const read = feeds ? (s: string, from: number, limit: number) => feeds.read(s, from, limit) : undefined;
       const readBefore = this.position(tenant);
       const outcome = await projectNextBatch(this.store, this.sql, tenant, p.position, p.limit ?? this.batchSize, { read, projections: this.projections });
       if (outcome.kind === 'gap') {
