@@ -8,9 +8,11 @@ import { ActionsController } from './actions/actions.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ConsoleModule } from './console/console.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { OpsModule } from './ops/ops.module';
 import { PoliciesModule } from './policies/policies.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { SubmitActionHandler } from './actions/submit-action.handler';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
@@ -22,6 +24,9 @@ import { MetricsController } from './metrics/metrics.controller';
 import { OarsMetrics } from '@oars/ops';
 import { ReceiptsController } from './receipts/receipts.controller';
 import { RUNTIME } from './runtime.token';
+import { TransparencyController } from './transparency/transparency.controller';
+import { EvidenceController } from './evidence/evidence.controller';
+import { ReceiptProofService } from './transparency/receipt-proof.service';
 
 export interface AppModuleOptions {
   runtime: Runtime;
@@ -58,20 +63,23 @@ export class AppModule {
         CoreModule.forRoot(options),
         CqrsModule.forRoot(),
         PoliciesModule,
+        ComplianceModule,
         ApprovalsModule,
         LifecycleModule,
         OpsModule,
+        LedgerModule,
         ConsoleModule,
         // nestjs-pino for Nest's own logs, but no per-request middleware: pino-http's child logger
         // and the AsyncLocalStorage context it enters put a promise hook on every promise of the
         // process (measured: ~35% of the API's throughput). bootstrap.ts logs each request instead.
         LoggerModule.forRoot({ pinoHttp: { logger: options.log }, forRoutes: [] }),
       ],
-      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController, PlatformStreamController, AlertsController],
+      controllers: [HealthController, MetricsController, ActionsController, ReceiptsController, KeysController, PlatformStreamController, AlertsController, TransparencyController, EvidenceController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         SubmitActionHandler,
+        ReceiptProofService,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '@oars/config';
 import { openStores } from '@oars/runtime';
 import { type CliCommand, processIo } from './cli-io';
 import { makeProjectionsCommand } from './commands/projections.command';
+import { makeReplayCommand } from './commands/replay.command';
 import { verifyCommand } from './commands/verify.command';
 
 const USAGE = `oars <command>
@@ -15,6 +16,8 @@ Commands:
                                      list the events the projector parked, with their reasons
   projections retry-dead-letters [--tenant t] [--sequence n]
                                      replay their tenants: resolved, or parked with the new reason
+  replay --tenant t [--from n] [--to n] --verify [--out file]
+                                     replay a stream from the event store, verified, as NDJSON
 
 Configuration comes from the same environment variables as the server (see README).`;
 
@@ -23,6 +26,7 @@ const openFromEnv = async () => openStores(loadConfig());
 const COMMANDS: Record<string, CliCommand> = {
   verify: verifyCommand,
   projections: makeProjectionsCommand(openFromEnv),
+  replay: makeReplayCommand(openFromEnv, { stdout: process.stdout }),
 };
 
 async function main(argv: string[]): Promise<number> {

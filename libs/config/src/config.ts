@@ -27,6 +27,8 @@ export interface OarsConfig {
   projectorNice: number;
   /** The continuous integrity verifier: receipts re-verified per second at most. */
   integrityMaxReceiptsPerSecond: number;
+  /** How often each stream with new events gets a signed Merkle checkpoint (ms, default 60 s). */
+  checkpointIntervalMs: number;
   /** Its rate while the streams grow faster than that maximum (it catches up once they slow down). */
   integrityMinReceiptsPerSecond: number;
   /** Nice value of the integrity verifier's worker thread (0-19; 19 = only idle CPU under contention). */
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     projectorNice: int(env, 'OARS_PROJECTOR_NICE', 10, 0, 19),
     projectorMetricsPort: int(env, 'OARS_PROJECTOR_METRICS_PORT', 9464, 0, 65535),
     integrityMaxReceiptsPerSecond: int(env, 'OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND', 1000, 1, 1_000_000),
+    checkpointIntervalMs: int(env, 'OARS_CHECKPOINT_INTERVAL_MS', 60_000, 100, 86_400_000),
     integrityMinReceiptsPerSecond: int(env, 'OARS_INTEGRITY_MIN_RECEIPTS_PER_SECOND', 100, 1, 1_000_000),
     integrityNice: int(env, 'OARS_INTEGRITY_NICE', 19, 0, 19),
     keyEncryptionSecret,

@@ -5,3 +5,6 @@ export * from './tenant-settings';
 export * from './alerts';
 export * from './policies';
 export * from './lifecycle';
+export * from './ledger';
+export * from './compliance';
+export * from './evidence';

@@ -1,3 +1,4 @@
+import { sign } from 'node:crypto';
 import { ConcurrencyError, type EventToAppend } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
 import { buildJobs, cutBatch, resolveCarried } from './chain-writer/batch-plan';
@@ -54,6 +55,17 @@ export class TenantChainWriter {
     return value;
   }
 
+  /**
+   * Signs detached documents (evidence bundles, in their own signature domain) with the tenant's
+   * active key; the private key stays inside the closure. Null while the tenant has no key (no receipt yet).
+   */
+  async detachedSigner(tenantId: string): Promise<{ keyId: string; sign(message: Uint8Array): Uint8Array } | null> {
+    const { signer } = await this.heads.load(tenantId);
+    if (!signer) return null;
+    const { keyId, privateKey } = signer;
+    return { keyId, sign: (message) => sign(null, message, privateKey) };
+  }
+
   /** The tenant's key ring as of the last receipt this writer knows (loads it from the stream if needed). */
   async keyring(tenantId: string): Promise<Keyring | null> {
     return (await this.heads.load(tenantId)).keyring;
@@ -107,7 +119,7 @@ export class TenantChainWriter {
       for (const job of jobs) job.reject(err);
       return [];
     }
-    const { carried, deferred } = cutBatch(await buildJobs(tenantId, jobs, state.settings), this.settingsSubjects);
+    const { carried, deferred } = cutBatch(await buildJobs(tenantId, jobs, state.settings, { sequence: state.sequence, receiptHash: state.lastHash }), this.settingsSubjects);
     const drafts = [...prefix, ...carried.flatMap((p) => p.drafts)];
     const at = { tenantId, region: this.options.region };
     const receipts = drafts.length === 0 ? [] : chainReceipts({ ...at, timestamp: this.timestamp(state.lastTimestamp) }, state, drafts, carried.flatMap((p) => p.job.stored ?? []));

@@ -18,3 +18,4 @@ export * from './signals/golden-signals';
 export { NatsConnectionWatch, type NatsConnectionStatus, type NatsConnectionState } from './signals/nats-connection.watch';
 export { OpsSampler, type OpsSample } from './signals/ops-sampler';
 export { EventLoopWatch, type EventLoopSnapshot } from './signals/event-loop.watch';
+export * from './forensics/stream-replay';

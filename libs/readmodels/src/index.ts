@@ -17,3 +17,5 @@ export * from './approvals';
 export * from './alerts';
 export * from './ops';
 export * from './dead-letters';
+export * from './receipts/receipt-proofs';
+export * from './evidence';

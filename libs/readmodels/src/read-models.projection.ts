@@ -7,6 +7,8 @@ import { policiesProjection } from './policies/policies.projection';
 import type { ReadModelProjection } from './read-model';
 import { insertReceipts } from './receipts/receipts.projection';
 import { opsProjection } from './ops/ops.projection';
+import { controlMappingsProjection } from './evidence/control-mappings.projection';
+import { evidenceGraphProjection } from './evidence/evidence-graph.projection';
 import { storableExecutor } from './storable-text';
 
 /**
@@ -20,6 +22,8 @@ export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
   approvalsProjection,
   alertsProjection,
   opsProjection,
+  controlMappingsProjection,
+  evidenceGraphProjection,
 ];
 
 /** Their checkpoint names. */

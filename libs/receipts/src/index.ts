@@ -8,3 +8,4 @@ export * from './node-verifier-crypto';
 export * from './verifier';
 export { TS_BOOTSTRAP, startModuleWorker } from './workers/module-worker';
 export { RequestWorker } from './workers/request-worker';
+export * from './evidence-bundle.build';

@@ -11,6 +11,9 @@ import { Projector, waitForCheckpoint } from '@oars/readmodels';
 import { EXECUTIONS_REACTOR, ExecutionConsumer } from '@oars/connectors';
 import { ReactorHost } from '@oars/reactors';
 import { approvalTimersReactor } from './reactors/approval-timers.reactor';
+import { checkpointsReactor } from './reactors/checkpoints.reactor';
+import { evidenceExportsReactor } from './reactors/evidence-exports.reactor';
+import { EvidenceExporter } from './evidence/evidence-exporter';
 
 export interface RuntimeLogger {
   info(obj: object | string, msg?: string): void;
@@ -41,6 +44,8 @@ export interface Runtime {
   readonly executions: ExecutionConsumer | null;
   /** The durable reactors of this process (one follower loop), where the projector runs. */
   readonly reactors: ReactorHost | null;
+  /** Evidence exports: inline bundles and asynchronous jobs (run by the exports reactor where the projector runs). */
+  readonly evidence: EvidenceExporter;
   /** Resolves true once the read models reflect `sequence` of the tenant's stream (bounded by the configured wait). */
   waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
   /** Waits (bounded) until the read models reflect every write this process made for these tenants. */
@@ -133,6 +138,11 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   ops.start();
   // Stage SLAs and approval expiry fire from durable timers.
   reactors?.register(approvalTimersReactor({ store, writer }));
+  // Signed Merkle checkpoints of every stream (transparency proofs, evidence bundles).
+  reactors?.register(checkpointsReactor({ store, writer }, { intervalMs: config.checkpointIntervalMs }));
+  // Asynchronous evidence exports; each finished job counts for the evidence-export SLO.
+  const evidence = new EvidenceExporter({ store, writer, sql, waitForPosition: (tenantId, sequence) => runtime.waitForPosition(tenantId, sequence) });
+  reactors?.register(evidenceExportsReactor(evidence, { record: (completed) => ops.slo.record('evidence_export', completed) }));
   // Without configured HTTP connectors no action awaits one, so the executions reactor is
   // not registered at all (configured later, it catches up from its checkpoint).
   const executions = reactors && config.httpConnectors.length > 0
@@ -147,6 +157,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     sql,
     writer,
     vault,
+    evidence,
     projector,
     ops,
     executions,

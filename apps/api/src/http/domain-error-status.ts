@@ -12,6 +12,7 @@ export interface DomainErrorAnswer {
 export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = {
   validation_error: { status: 400 },
   invalid_cursor: { status: 400 },
+  unknown_framework: { status: 400 },
   // Who may act: the caller is authenticated but not allowed this decision.
   not_action_requester: { status: 403 },
   approver_not_authorized: { status: 403 },
@@ -21,6 +22,7 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = 
   step_up_replayed: { status: 403 },
   not_found: { status: 404 },
   policy_not_found: { status: 404, code: 'not_found', message: 'Policy not found.' },
+  control_mapping_not_found: { status: 404, code: 'not_found', message: 'Control mapping not found.' },
   // The aggregate is not in a state that takes the command.
   approval_not_pending: { status: 409 },
   duplicate_approver: { status: 409 },
@@ -30,10 +32,19 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = 
   policy_never_published: { status: 409 },
   concurrency_conflict: { status: 409 },
   idempotency_conflict: { status: 409 },
+  // Evidence exports and proofs.
+  invalid_export_window: { status: 400 },
+  export_too_large: { status: 400 },
+  export_job_not_found: { status: 404, code: 'not_found' },
+  export_unavailable: { status: 503 },
+  proof_unavailable: { status: 503 },
   stream_config_mismatch: { status: 500 },
   dependency_unavailable: { status: 503 },
   signing_key_unavailable: { status: 503 },
 };
+
+/** 5xx answers whose message is meant for clients: a dependency or a lagging read model to retry later. */
+const RETRY_LATER = new Set(['dependency_unavailable', 'signing_key_unavailable', 'export_unavailable', 'proof_unavailable']);
 
 interface FieldProblem {
   field: string;
@@ -49,7 +60,7 @@ export function domainErrorAnswer(err: { code: string; message?: string; problem
   const known = DOMAIN_ERROR_STATUS[err.code];
   if (!known) return null;
   const code = known.code ?? err.code;
-  if (known.status >= 500 && code !== 'dependency_unavailable' && code !== 'signing_key_unavailable') return { status: known.status, code, message: 'Unexpected error.' };
+  if (known.status >= 500 && !RETRY_LATER.has(code)) return { status: known.status, code, message: 'Unexpected error.' };
   const problems = Array.isArray(err.problems) ? (err.problems as FieldProblem[]) : null;
   if (problems) {
     const first = problems[0];

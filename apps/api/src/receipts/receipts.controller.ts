@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { getReceipt, getReceiptBySequence, listActionReceipts, listReceipts } from '@oars/readmodels';
 import type { Receipt } from '@oars/receipts';
+import { LEDGER_CHECKPOINT } from '@oars/domain';
 import type { Runtime } from '@oars/runtime';
 import { assertId } from '../actions/actions.controller';
 import { Caller, RequireScope, assertTenantAccess } from '../auth/auth.guard';
@@ -24,7 +25,9 @@ export class ReceiptsController {
   async list(@Query(createValidationPipe()) query: ListReceiptsQuery, @Caller() caller: Principal) {
     assertTenantAccess(caller, query.tenantId);
     await this.runtime.catchUp([query.tenantId]);
-    const page = await listReceipts(this.runtime.sql, { ...query, limit: query.limit ?? 100 });
+    const { includeCheckpoints, ...filters } = query;
+    const excludeTypes = includeCheckpoints === 'true' || filters.type !== undefined ? [] : [LEDGER_CHECKPOINT];
+    const page = await listReceipts(this.runtime.sql, { ...filters, excludeTypes, limit: query.limit ?? 100 });
     return { tenantId: query.tenantId, items: page.items, nextCursor: page.nextCursor };
   }
 

@@ -6,9 +6,12 @@ import { parseArgs } from 'node:util';
 import {
   ReceiptBundleVerifier,
   embeddedKeysOf,
+  looksLikeEvidenceBundle,
   nodeVerifierCrypto,
   parseTrustedKeys,
+  verifyEvidenceBundle,
   type BundleVerification,
+  type EvidenceBundleVerification,
   type TrustedKey,
 } from '@oars/receipts';
 import type { CliCommand, CliIo } from '../cli-io';
@@ -16,9 +19,12 @@ import type { CliCommand, CliIo } from '../cli-io';
 const USAGE = `Usage: oars verify <file> [--keys <keys.json>] [--trust-embedded-keys] [--expect-first-sequence <n>] [--json]
 
 Verifies signed receipts offline: every hash and Ed25519 signature, the tenant chain (sequence and
-prevEventHash) and every action chain (prevReceiptHash).
+prevEventHash) and every action chain (prevReceiptHash). An evidence bundle is verified whole and
+offline: its hash and signature, every receipt, inclusion proof, section and manifest entry.
 
-  <file>                       one receipt (JSON), a JSON array of receipts, or NDJSON (one receipt per line)
+  <file>                       one receipt (JSON), a JSON array of receipts, or NDJSON (one receipt per line,
+                               or the output of oars replay / GET /v1/admin/forensics/replay), or an
+                               evidence bundle (checked with its own keys; --keys, optional, must hold its signers)
   --keys <keys.json>           trusted public keys: the response of GET /v1/trust/tenants/:tenantId/keys,
                                or an array of {keyId, publicKeyPem}
   --trust-embedded-keys        also trust the public keys carried by key.generated / key.rotated receipts
@@ -44,6 +50,16 @@ interface VerifyArgs {
   json: boolean;
 }
 
+/** `--json` output for an evidence bundle. */
+export interface EvidenceBundleReport extends EvidenceBundleVerification {
+  file: string;
+  kind: 'evidence_bundle';
+  bundleId: unknown;
+  tenantId: unknown;
+  /** Keys from the keys file the bundle's signers had to be; 0: only the bundle's own keys (self-consistency). */
+  trustedKeys: number;
+}
+
 export interface VerifyReport extends BundleVerification {
   file: string;
   /** NDJSON lines that were not JSON; each is also listed in verificationErrors. */
@@ -62,8 +78,11 @@ export const verifyCommand: CliCommand = async (argv, io) => {
       io.out(USAGE);
       return 0;
     }
-    const report = await verifyFile(args, io);
+    const format = await detectFormat(args.file);
+    const bundle = await readEvidenceBundle(args.file, format);
+    const report = bundle ? await verifyBundleFile(args, bundle) : await verifyFile(args, format, io);
     if (args.json) io.out(JSON.stringify(report, null, 2));
+    else if ('kind' in report) printBundleSummary(report, io);
     else printSummary(report, io);
     return report.isValid ? 0 : 1;
   } catch (error) {
@@ -95,9 +114,6 @@ function parseVerifyArgs(argv: string[]): VerifyArgs | 'help' {
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'missing <file> to verify.' : `expected one <file>, got ${positionals.length}: ${positionals.join(' ')}.`);
   }
-  if (values.keys === undefined && !values['trust-embedded-keys']) {
-    throw new UsageError('no trusted keys: pass --keys <keys.json> (the tenant trust endpoint response), or --trust-embedded-keys.');
-  }
   const first = values['expect-first-sequence'];
   if (first !== undefined && !/^[1-9][0-9]*$/.test(first)) throw new UsageError(`--expect-first-sequence must be a positive integer, got "${first}".`);
   return {
@@ -109,9 +125,11 @@ function parseVerifyArgs(argv: string[]): VerifyArgs | 'help' {
   };
 }
 
-async function verifyFile(args: VerifyArgs, io: CliIo): Promise<VerifyReport> {
+async function verifyFile(args: VerifyArgs, format: Format, io: CliIo): Promise<VerifyReport> {
+  if (args.keysPath === undefined && !args.trustEmbeddedKeys) {
+    throw new UsageError('no trusted keys: pass --keys <keys.json> (the tenant trust endpoint response), or --trust-embedded-keys.');
+  }
   const fromKeysFile = args.keysPath ? await readKeysFile(args.keysPath) : [];
-  const format = await detectFormat(args.file);
   const embedded = args.trustEmbeddedKeys ? await collectEmbeddedKeys(args.file, format, fromKeysFile) : [];
   const verifier = new ReceiptBundleVerifier([...fromKeysFile, ...embedded], {
     crypto: nodeVerifierCrypto,
@@ -138,6 +156,41 @@ async function verifyFile(args: VerifyArgs, io: CliIo): Promise<VerifyReport> {
     keys: { fromKeysFile: fromKeysFile.length, embedded: embedded.length, trustOnFirstUse: embedded.length > 0 },
     isValid: verificationErrors.length === 0 && result.isSignatureValid && result.isChainValid && result.isSchemaValid,
   };
+}
+
+async function verifyBundleFile(args: VerifyArgs, bundle: Record<string, unknown>): Promise<EvidenceBundleReport> {
+  const trustedKeys = args.keysPath ? await readKeysFile(args.keysPath) : undefined;
+  const result = verifyEvidenceBundle(bundle, nodeVerifierCrypto, { trustedKeys });
+  return { file: args.file, kind: 'evidence_bundle', bundleId: bundle.bundleId, tenantId: bundle.tenantId, trustedKeys: trustedKeys?.length ?? 0, ...result };
+}
+
+/**
+ * The file's document when it is an evidence bundle (see `looksLikeEvidenceBundle`), else null: a
+ * bundle is one JSON document, pretty-printed or on one line. Reads an NDJSON file's first line only.
+ */
+async function readEvidenceBundle(file: string, format: Format): Promise<Record<string, unknown> | null> {
+  let document: unknown = null;
+  try {
+    if (format === 'json') {
+      const text = await readFile(file, 'utf8');
+      if (!text.trimStart().replace(/^\uFEFF/, '').startsWith('{')) return null;
+      document = JSON.parse(text);
+    } else {
+      const input = createReadStream(file, 'utf8');
+      try {
+        for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+          if (line.trim() === '') continue;
+          document = JSON.parse(line);
+          break;
+        }
+      } finally {
+        input.destroy();
+      }
+    }
+  } catch {
+    return null; // not one JSON document: receipts, whose reader names the bad lines
+  }
+  return looksLikeEvidenceBundle(document) ? (document as Record<string, unknown>) : null;
 }
 
 async function readKeysFile(path: string): Promise<TrustedKey[]> {
@@ -220,12 +273,31 @@ async function* readReceipts(file: string, format: Format, mustContain?: string)
     lineNumber++;
     const trimmed = line.trim();
     if (trimmed === '' || (mustContain !== undefined && !trimmed.includes(mustContain))) continue;
+    let value: unknown;
     try {
-      yield { value: JSON.parse(trimmed) };
+      value = JSON.parse(trimmed);
     } catch {
       yield { error: `Line ${lineNumber}: not valid JSON.` };
+      continue;
     }
+    const item = replayLineItem(value, lineNumber);
+    if (item) yield item;
   }
+}
+
+/**
+ * A line of `oars replay` or `GET /v1/admin/forensics/replay`: an event line stands for its
+ * `receipt`, the summary line for nothing, an error line (a replay cut short) for an error. Any other
+ * line is a receipt itself.
+ */
+function replayLineItem(value: unknown, lineNumber: number): Item | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { value };
+  const line = value as Record<string, unknown>;
+  const only = Object.keys(line).length === 1;
+  if ('receipt' in line && 'verification' in line) return { value: line.receipt };
+  if (only && 'summary' in line) return null;
+  if (only && 'error' in line) return { error: `Line ${lineNumber}: the replay ended in an error: ${JSON.stringify(line.error).slice(0, 300)}` };
+  return { value };
 }
 
 function printSummary(report: VerifyReport, io: CliIo): void {
@@ -245,6 +317,19 @@ function printSummary(report: VerifyReport, io: CliIo): void {
   if (errors.length > 0) {
     io.out(errors.length > MAX_LISTED_ERRORS ? `Errors (first ${MAX_LISTED_ERRORS} of ${errors.length}; --json lists all):` : 'Errors:');
     for (const error of errors.slice(0, MAX_LISTED_ERRORS)) io.out(`  - ${error}`);
+  }
+  io.out(`Result:     ${report.isValid ? 'VALID' : 'INVALID'}`);
+}
+
+function printBundleSummary(report: EvidenceBundleReport, io: CliIo): void {
+  const { checked } = report;
+  io.out(`Verified evidence bundle ${String(report.bundleId)} of ${String(report.tenantId)} from ${basename(report.file)}`);
+  io.out(`Checked:    ${checked.receipts} receipts, ${checked.proofs} inclusion proofs, ${checked.policies} policies, ${checked.approvals} approvals, ${checked.manifestEntries} manifest entries`);
+  if (report.trustedKeys > 0) io.out(`Keys:       its signers checked against ${report.trustedKeys} keys from the keys file`);
+  else io.out("Keys:       the bundle's own: this proves it is consistent with itself, not that it comes from the tenant (--keys).");
+  if (report.errors.length > 0) {
+    io.out(report.errors.length > MAX_LISTED_ERRORS ? `Errors (first ${MAX_LISTED_ERRORS} of ${report.errors.length}; --json lists all):` : 'Errors:');
+    for (const e of report.errors.slice(0, MAX_LISTED_ERRORS)) io.out(`  - ${e.path || '(bundle)'}: ${e.code}: ${e.message}`);
   }
   io.out(`Result:     ${report.isValid ? 'VALID' : 'INVALID'}`);
 }

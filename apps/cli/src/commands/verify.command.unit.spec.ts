@@ -1,9 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RECEIPT_VERSION, generateSigningKey, signReceipt, type Receipt } from '@oars/receipts';
+import {
+  MerkleLog,
+  RECEIPT_VERSION,
+  buildEvidenceBundle,
+  evidenceBundleSigner,
+  generateSigningKey,
+  merkleLeafHash,
+  signReceipt,
+  type EvidenceBundle,
+  type Receipt,
+} from '@oars/receipts';
 import type { CliIo } from '../cli-io';
-import { verifyCommand, type VerifyReport } from './verify.command';
+import { verifyCommand, type EvidenceBundleReport, type VerifyReport } from './verify.command';
 
 const vectorFile = JSON.parse(readFileSync(join(__dirname, '../../../../libs/receipts/test-vectors/receipt-vectors.json'), 'utf8')) as {
   keys: Array<{ keyId: string; publicKeyPem: string }>;
@@ -39,6 +49,30 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A signed evidence bundle of a three-receipt stream (key.generated first) and the checkpoint after it. */
+function givenEvidenceBundle(): { bundle: EvidenceBundle; key: { keyId: string; publicKeyPem: string } } {
+  const key = generateSigningKey();
+  const entry = { keyId: key.keyId, tenantId: 'tenant_cli', status: 'active', createdAt: '2026-02-14T10:00:00.000Z', rotatedAt: null, publicKeyPem: key.publicKeyPem };
+  const stream: Receipt[] = [];
+  const append = (type: string, data: Record<string, unknown>) => {
+    const prev = stream[stream.length - 1]?.integrity.receiptHash ?? null;
+    const sequence = stream.length + 1;
+    stream.push(signReceipt({
+      receiptId: `rcpt_${sequence.toString(16).padStart(32, '0')}`, version: RECEIPT_VERSION, tenantId: 'tenant_cli', region: 'eu-west-1', sequence, type,
+      timestamp: `2026-02-14T10:00:0${sequence}.000Z`, actionId: null, actor: null, resource: null, policy: null, risk: null, inputHash: null, telemetry: null, data,
+      integrity: { prevEventHash: prev, prevReceiptHash: null, signingKeyId: key.keyId, signatureAlg: 'Ed25519' },
+    }, key));
+  };
+  append('key.generated', { newKeyId: key.keyId, previousKeyId: null, keyring: { activeKeyId: key.keyId, keys: [entry] } });
+  append('policy.published', { n: 1 });
+  append('policy.published', { n: 2 });
+  const log = new MerkleLog(stream.map((r) => merkleLeafHash(r.integrity.receiptHash)));
+  append('ledger.checkpoint', { treeSize: 3, rootHash: log.root(3), algorithm: 'rfc6962-sha256', lastReceiptHash: stream[2].integrity.receiptHash });
+  const scope = { dateFrom: '2026-02-14T00:00:00.000Z', dateTo: '2026-02-15T00:00:00.000Z' };
+  const input = { bundleId: 'evb_cli', tenantId: 'tenant_cli', framework: 'soc2' as const, generatedAt: '2026-02-15T00:00:00.000Z', scope, receipts: stream.slice(0, 3), keys: [entry], checkpoint: stream[3], log };
+  return { bundle: buildEvidenceBundle(input, evidenceBundleSigner(key)), key };
+}
 
 describe('oars verify', () => {
   it.each(['stream.ndjson', 'array.json', 'single.json'])('accepts a valid %s and exits 0', async (name) => {
@@ -139,5 +173,38 @@ describe('oars verify', () => {
     const result = await run(write('notes.txt', 'hello\n'), '--keys', path('keys.json'));
     expect(result.err.join('\n')).toContain('is not JSON or NDJSON receipts');
     expect(result.code).toBe(2);
+  });
+
+  describe('an evidence bundle', () => {
+    const { bundle, key } = givenEvidenceBundle();
+
+    it('is detected and verified offline with its own keys, saying that proves self-consistency only', async () => {
+      const result = await run(write('bundle.json', JSON.stringify(bundle, null, 2)));
+      expect(result.out).toContain('Verified evidence bundle evb_cli of tenant_cli from bundle.json');
+      expect(result.out).toContain('Checked:    3 receipts, 3 inclusion proofs');
+      expect(result.out).toContain("Keys:       the bundle's own");
+      expect(result.out).toContain('Result:     VALID');
+      expect(result.code).toBe(0);
+    });
+
+    it('checks its signers against --keys, and prints the result object with --json', async () => {
+      write('bundle-keys.json', JSON.stringify([key]));
+      const trusted = await run(write('bundle-line.json', JSON.stringify(bundle)), '--keys', path('bundle-keys.json'), '--json');
+      expect(JSON.parse(trusted.out) as EvidenceBundleReport).toMatchObject({ kind: 'evidence_bundle', bundleId: 'evb_cli', isValid: true, errors: [], trustedKeys: 1 });
+      expect(trusted.code).toBe(0);
+      const untrusted = await run(path('bundle-line.json'), '--keys', path('keys.json'));
+      expect(untrusted.out).toContain('  - keys[0].keyId: untrusted_key: ');
+      expect(untrusted.code).toBe(1);
+    });
+
+    it('names each error with its path and exits 1 when the bundle was altered', async () => {
+      const tampered = JSON.parse(JSON.stringify(bundle)) as EvidenceBundle;
+      tampered.receipts[1].data = { n: 3 };
+      const result = await run(write('tampered-bundle.json', JSON.stringify(tampered)));
+      expect(result.out).toContain('  - integrity.bundleHash: bundle_hash_mismatch: ');
+      expect(result.out).toContain('  - receipts[1].integrity.receiptHash: receipt_hash_mismatch: ');
+      expect(result.out).toContain('Result:     INVALID');
+      expect(result.code).toBe(1);
+    });
   });
 });

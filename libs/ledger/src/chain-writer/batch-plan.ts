@@ -1,5 +1,5 @@
 import type { Receipt } from '@oars/receipts';
-import type { Job, PlannedJob } from './chain-writer.types';
+import type { BuildContext, Job, PlannedJob } from './chain-writer.types';
 
 /**
  * Runs the builds of one attempt on the head's settings. Builds only read (existence checks,
@@ -7,9 +7,9 @@ import type { Job, PlannedJob } from './chain-writer.types';
  * continues the stored prefix of an earlier attempt is not built again; a build that throws
  * rejects its job.
  */
-export async function buildJobs(tenantId: string, jobs: readonly Job[], settings: ReadonlyMap<string, Receipt>): Promise<PlannedJob[]> {
+export async function buildJobs(tenantId: string, jobs: readonly Job[], settings: ReadonlyMap<string, Receipt>, head: BuildContext['head']): Promise<PlannedJob[]> {
   const built = await Promise.allSettled(
-    jobs.map(async (job) => (job.remaining ? null : job.build({ tenantId, attempt: job.attempt, setting: (subject) => settings.get(subject) ?? null }))),
+    jobs.map(async (job) => (job.remaining ? null : job.build({ tenantId, attempt: job.attempt, setting: (subject) => settings.get(subject) ?? null, head }))),
   );
   const planned: PlannedJob[] = [];
   jobs.forEach((job, i) => {

@@ -15,6 +15,12 @@ export interface BuildContext {
    * if the setting changed meanwhile (the expected-head check fails and the build runs again).
    */
   setting(subject: string): Receipt | null;
+  /**
+   * The head the builds of this attempt run on: its sequence (0 for an empty stream) and the
+   * receiptHash stored there. The drafts land after it (possibly after other builds' drafts of the
+   * same group commit), so a build that attests the stream (a checkpoint) covers exactly this prefix.
+   */
+  head: { sequence: number; receiptHash: string | null };
 }
 
 export interface BuildResult<T> {

@@ -4,3 +4,4 @@ export * from './handle-command';
 export * from './action-receipt.drafts';
 export * from './action-command';
 export * from './approval-timers';
+export * from './append-checkpoint';

@@ -48,8 +48,8 @@ export const SLOS: readonly SloDefinition[] = [
   {
     id: 'evidence_export',
     name: 'Evidence export success 99.9%',
-    description: 'Share of evidence exports that completed.',
+    description: 'Share of evidence exports that completed: inline exports answered with a bundle, and asynchronous jobs that ended with one (a job counts once, after its retries). Refused requests (bad input, too large for an inline answer) are not counted.',
     target: 0.999,
-    noDataNote: 'No data: evidence exports do not exist in this deployment yet, so nothing is measured (the budget is not assumed to be intact).',
+    noDataNote: 'No evidence export has been requested in the period.',
   },
 ];

@@ -1,6 +1,8 @@
 import type { SqlExecutor } from '@oars/db';
 import type { PolicyDecision, Receipt } from '@oars/receipts';
 import { InvalidQueryError } from '../errors';
+import { controlReceiptFilters } from '../evidence/control-mapping.queries';
+import { receiptFilterConditions } from '../evidence/receipt-filter.sql';
 import { decodeReceiptCursor, encodeReceiptCursor } from './receipt-cursor';
 
 /** A filter value: one value, or a list that matches any of its values. */
@@ -17,8 +19,16 @@ export interface ListReceiptsQuery {
   policyVersion?: ReceiptFilterValue;
   /** Matches receipts whose policy rule ids include any of these. */
   policyRuleId?: ReceiptFilterValue;
+  /**
+   * A control (both or neither): its mapping's `receiptFilters` are ANDed in. Throws
+   * UnknownFrameworkError, ControlMappingNotFoundError (neither shipped nor mapped in the tenant).
+   */
+  framework?: string;
+  controlId?: string;
   type?: ReceiptFilterValue;
   actionId?: ReceiptFilterValue;
+  /** Receipt types left out (e.g. `ledger.checkpoint` for v1 clients). */
+  excludeTypes?: readonly string[];
   /** 1..500, default 100. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -63,9 +73,16 @@ export async function listReceipts(sql: SqlExecutor, query: ListReceiptsQuery): 
     params.push(typeof value === 'string' ? value : [...value]);
     where.push(typeof value === 'string' ? `${column} = $${params.length}` : `${column} = ANY($${params.length}::text[])`);
   }
+  if (query.framework !== undefined || query.controlId !== undefined) {
+    where.push(...receiptFilterConditions(await controlReceiptFilters(sql, query.tenantId, query.framework, query.controlId), params));
+  }
   if (query.policyRuleId !== undefined) {
     params.push(typeof query.policyRuleId === 'string' ? [query.policyRuleId] : [...query.policyRuleId]);
     where.push(`policy_rule_ids && $${params.length}::text[]`);
+  }
+  if (query.excludeTypes && query.excludeTypes.length > 0) {
+    params.push([...query.excludeTypes]);
+    where.push(`type <> ALL($${params.length}::text[])`);
   }
   if (query.cursor) {
     params.push(decodeReceiptCursor(query.cursor));

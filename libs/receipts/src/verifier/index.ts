@@ -13,3 +13,7 @@ export * from './receipt-chain.verify';
 export * from './receipt-bundle.verify';
 export * from './trusted-keys';
 export * from './receipt-stream.verify';
+export * from './merkle';
+export * from './transparency-proof.verify';
+export * from './evidence-bundle.types';
+export * from './evidence-bundle.verify';

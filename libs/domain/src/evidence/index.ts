@@ -1,0 +1,3 @@
+export * from './evidence.events';
+export * from './evidence.commands';
+export * from './evidence.decide';

@@ -1,0 +1,4 @@
+export * from './ledger.events';
+export * from './ledger.commands';
+export * from './ledger.state';
+export * from './ledger.decide';

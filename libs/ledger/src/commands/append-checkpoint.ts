@@ -1,0 +1,54 @@
+import {
+  type AppendCheckpoint,
+  CHECKPOINT_SUBJECT,
+  type CheckpointData,
+  type CheckpointState,
+  checkpointStateOf,
+  decideAppendCheckpoint,
+  evolveCheckpointState,
+  initialCheckpointState,
+} from '@oars/domain';
+import type { EventStore } from '@oars/eventstore';
+import type { Receipt } from '@oars/receipts';
+import type { WriteResult } from '..';
+import { aggregateDraft, derivedId } from '../receipt-draft';
+import { type CommandDeps, handleCommand } from './handle-command';
+import { receiptOf } from './stored-receipt';
+
+const PAGE = 1000;
+
+/**
+ * Appends a signed Merkle checkpoint of the tenant's stream as of the head it lands after, or
+ * nothing when that head is already attested. Its cost is the events since the previous
+ * checkpoint: the tree continues from that checkpoint's frontier. The receipt id derives from the
+ * covered size, so two instances attesting the same prefix collapse into one receipt.
+ */
+export async function appendCheckpoint(deps: CommandDeps, tenantId: string, now: Date = new Date()): Promise<WriteResult<Receipt | null>> {
+  const command: AppendCheckpoint = { type: 'AppendCheckpoint', data: { tenantId }, metadata: { now: now.toISOString() } };
+  return handleCommand(deps, {
+    tenantId,
+    subjects: [CHECKPOINT_SUBJECT],
+    load: async (read, ctx) => loadCheckpointState(deps.store, tenantId, await read(CHECKPOINT_SUBJECT), ctx.head.sequence),
+    decide: (state) => decideAppendCheckpoint(state, command),
+    drafts: (events) =>
+      events.map((e) => aggregateDraft(derivedId('rcpt', tenantId, e.type, String(e.data.treeSize)), e.type, e.subject, e.data as unknown as Record<string, unknown>)),
+    answer: ({ receipts }) => receipts[0] ?? null,
+  });
+}
+
+/** The ledger state at `headSequence`: from the latest checkpoint, folding the events after what it covers. */
+export async function loadCheckpointState(store: EventStore, tenantId: string, latest: Receipt | null, headSequence: number): Promise<CheckpointState> {
+  let state = latest ? checkpointStateOf(latest.sequence, latest.data as unknown as CheckpointData) : initialCheckpointState;
+  // Another writer's checkpoint past the head this build runs on: nothing to attest on this head.
+  if (latest && latest.sequence > headSequence) return { ...state, head: { sequence: latest.sequence, receiptHash: latest.integrity.receiptHash } };
+  for (let from = state.tree.size + 1; from <= headSequence; ) {
+    const events = await store.read(tenantId, { from, to: headSequence, limit: PAGE });
+    if (events.length === 0) break;
+    for (const event of events) {
+      const r = receiptOf(event);
+      state = evolveCheckpointState(state, { sequence: event.sequence, receiptHash: r.integrity.receiptHash, type: event.type, data: r.data });
+    }
+    from = events[events.length - 1]!.sequence + 1;
+  }
+  return state;
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { type ApprovalState, type EvidenceNodeType, approvalOf, complianceEventOf, isHumanApprovalReceipt } from '@oars/domain';
+import type { Receipt } from '@oars/receipts';
+
+/** The receipt type another context appends when it exports an evidence bundle (`data: {bundleId, framework, bundleHash, receiptCount, scope}`). */
+export const EVIDENCE_BUNDLE_GENERATED = 'evidence.bundle.generated';
+
+/** What a coverage scan selects on: the action facts of the receipt behind a node (null for the tenant's own evidence). */
+export interface NodeFacts {
+  actionId: string | null;
+  toolId: string | null;
+  operation: string | null;
+  actorUserId: string | null;
+  actorAgentId: string | null;
+  policyDecision: string | null;
+  policyVersion: string | null;
+  policyRuleIds: string[];
+}
+
+export interface EvidenceNodeRow extends NodeFacts {
+  nodeId: string;
+  tenantId: string;
+  nodeType: EvidenceNodeType;
+  refId: string;
+  payload: Record<string, unknown>;
+  /** The type of the (latest) receipt that recorded the node. */
+  receiptType: string;
+  /** When the evidence happened: the timestamp of the first receipt that recorded the node. */
+  occurredAt: string;
+  framework: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sequence: number;
+}
+
+export interface EvidenceEdgeRow {
+  edgeId: string;
+  tenantId: string;
+  fromNodeId: string;
+  toNodeId: string;
+  relation: string;
+  createdAt: string;
+}
+
+const hashId = (prefix: string, ...parts: string[]) => `${prefix}_${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
+
+/** A node's id: stable per (tenant, type, ref), so every replay and rebuild gives the same graph. */
+export const evidenceNodeId = (tenantId: string, nodeType: EvidenceNodeType, refId: string) => hashId('evn', tenantId, nodeType, refId);
+
+const NO_FACTS: NodeFacts = { actionId: null, toolId: null, operation: null, actorUserId: null, actorAgentId: null, policyDecision: null, policyVersion: null, policyRuleIds: [] };
+
+function factsOf(r: Receipt): NodeFacts {
+  return {
+    actionId: r.actionId,
+    toolId: r.resource?.toolId ?? null,
+    operation: r.resource?.operation ?? null,
+    actorUserId: r.actor?.userId ?? null,
+    actorAgentId: r.actor?.agentId ?? null,
+    policyDecision: r.policy?.decision ?? null,
+    policyVersion: r.policy?.policyVersion ?? null,
+    policyRuleIds: r.policy?.ruleIds ?? [],
+  };
+}
+
+/**
+ * The nodes and edges receipts add to the evidence graph (OARS v1 §2.11), in one pass and merged
+ * per node: the first receipt of a node gives its `createdAt` and `occurredAt`, the last its
+ * payload, `updatedAt` and sequence. Unlike v1, an `approval_decision` node is only made for a
+ * human approval (`isHumanApprovalReceipt`), with the approvers its approval records
+ * (`approvals`: snapshots by approval id, for approvals concluded by receipts of earlier batches).
+ */
+export function foldEvidenceGraph(receipts: readonly Receipt[], approvals: ReadonlyMap<string, ApprovalState>): { nodes: EvidenceNodeRow[]; edges: EvidenceEdgeRow[] } {
+  const nodes = new Map<string, EvidenceNodeRow>();
+  const edges = new Map<string, EvidenceEdgeRow>();
+  const snapshots = new Map(approvals);
+  for (const r of receipts) {
+    const snapshot = approvalOf(r);
+    if (snapshot) snapshots.set(snapshot.id, snapshot);
+    const node = (nodeType: EvidenceNodeType, refId: string, payload: Record<string, unknown>, facts: NodeFacts = NO_FACTS, framework: string | null = null): string => {
+      const nodeId = evidenceNodeId(r.tenantId, nodeType, refId);
+      const first = nodes.get(nodeId);
+      nodes.set(nodeId, {
+        nodeId, tenantId: r.tenantId, nodeType, refId, payload, receiptType: r.type, framework, ...facts,
+        occurredAt: first?.occurredAt ?? r.timestamp, createdAt: first?.createdAt ?? r.timestamp, updatedAt: r.timestamp, sequence: r.sequence,
+      });
+      return nodeId;
+    };
+    const edge = (fromNodeId: string, toNodeId: string, relation: string) => {
+      const edgeId = hashId('eve', r.tenantId, fromNodeId, toNodeId, relation);
+      if (!edges.has(edgeId)) edges.set(edgeId, { edgeId, tenantId: r.tenantId, fromNodeId, toNodeId, relation, createdAt: r.timestamp });
+    };
+    const facts = factsOf(r);
+    const receiptNode = node('receipt', r.receiptId, { receiptId: r.receiptId, actionId: r.actionId, type: r.type, decision: r.policy?.decision ?? null, timestamp: r.timestamp, sequence: r.sequence }, facts);
+    if (r.actionId) edge(node('action', r.actionId, { actionId: r.actionId, lastReceiptType: r.type, lastReceiptAt: r.timestamp }, facts), receiptNode, 'HAS_RECEIPT');
+    if (r.policy) {
+      const { policySetId, policyVersion, policyHash, decision } = r.policy;
+      edge(receiptNode, node('policy_version', `${policySetId}:${policyVersion}`, { policySetId, policyVersion, policyHash, decision }), 'EVALUATED_BY_POLICY');
+    }
+    if (r.actor) {
+      const { agentId, userId, serviceId, delegationChain } = r.actor;
+      edge(receiptNode, node('actor', `agent:${agentId}`, { agentId, serviceId, delegationChain }), 'ACTED_BY');
+      if (userId) edge(receiptNode, node('actor', `user:${userId}`, { userId }), 'ACTED_BY');
+    }
+    if (isHumanApprovalReceipt(r) && r.actionId) {
+      const approvalId = r.data.approvalId as string;
+      const approval = snapshots.get(approvalId);
+      const approverIds = [...new Set((approval?.decisions ?? []).filter((d) => d.decision === 'approve').map((d) => d.approverId))].sort();
+      const decisionNode = node('approval_decision', approvalId, { approvalId, actionId: r.actionId, approvedAt: r.timestamp, approverIds, receiptId: r.receiptId }, facts);
+      edge(receiptNode, decisionNode, 'RECORDED_APPROVAL');
+      for (const approverId of approverIds) edge(decisionNode, node('actor', `user:${approverId}`, { userId: approverId }), 'APPROVED_BY');
+    }
+    if (r.type === EVIDENCE_BUNDLE_GENERATED && typeof r.data.bundleId === 'string' && r.data.bundleId !== '') {
+      const { bundleId, framework, bundleHash, receiptCount, scope } = r.data;
+      const fw = typeof framework === 'string' ? framework : null;
+      edge(receiptNode, node('evidence_bundle', bundleId, { bundleId, framework: fw, generatedAt: r.timestamp, bundleHash: bundleHash ?? null, receiptCount: receiptCount ?? null, scope: scope ?? null }, NO_FACTS, fw), 'RECORDED_BUNDLE');
+    }
+    const mapping = complianceEventOf(r)?.data.mapping;
+    if (mapping && mapping.tenantId === r.tenantId) {
+      const { id, framework, controlId, controlDescription, requiredNodeTypes, receiptFilters } = mapping;
+      const payload = { mappingId: id, framework, controlId, controlDescription, requiredNodeTypes, ...(receiptFilters ? { receiptFilters } : {}) };
+      edge(receiptNode, node('control_mapping', `${framework}:${controlId}`, payload, NO_FACTS, framework), 'RECORDED_MAPPING');
+    }
+  }
+  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+}
+
+/** The approval ids of human approvals in `receipts` whose snapshot is not among them (decided in an earlier batch). */
+export function approvalsToLoad(receipts: readonly Receipt[]): string[] {
+  const here = new Set(receipts.map((r) => approvalOf(r)?.id).filter((id): id is string => id !== undefined));
+  return [...new Set(receipts.filter(isHumanApprovalReceipt).map((r) => r.data.approvalId as string))].filter((id) => !here.has(id));
+}
