@@ -7,6 +7,7 @@ import { ADMIN, AUDITOR, type HttpAnswer, TestHttp, actionBody } from './support
 import { type FieldPath, HOSTILE, HOSTILE_MEMBERS, type Hostile, fieldName, fieldPaths, objectPaths, pick, prng, urlEncode, urlText, withMember, withValue } from './support/hostile-values';
 import { metricSample } from './support/prometheus';
 import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import { until } from './support/until';
 
 /**
  * Property: whatever hostile value lands in whatever field of whatever route (body members, query
@@ -41,6 +42,9 @@ interface Setup {
   policyId: string;
   receipt: Receipt;
   key: { keyId: string; publicKeyPem: string };
+  jobId: string;
+  holdId: string;
+  checkpointTreeSize: number;
 }
 
 function routes(s: Setup): Route[] {
@@ -94,6 +98,29 @@ function routes(s: Setup): Route[] {
     { method: 'GET', path: '/v1/admin/ops/integrity', query: T },
     { method: 'GET', path: '/v1/security-events', query: { ...T, limit: '5', cursor: 'x' } },
     { method: 'GET', path: '/v1/admin/security/mtls/status' },
+    // Transparency, evidence and compliance, the ledger and forensics.
+    { method: 'GET', path: '/v1/receipts/:receiptId/proof', params: { receiptId: s.executed.receiptId } },
+    { method: 'GET', path: '/v1/transparency/checkpoints', query: { ...T, limit: '5' } },
+    { method: 'GET', path: '/v1/transparency/consistency', query: { ...T, fromTreeSize: String(s.checkpointTreeSize) } },
+    { method: 'POST', path: '/v1/evidence/exports', body: { ...T, framework: 'soc2', dateFrom: '2026-01-01T00:00:00Z', dateTo: '2036-01-01T00:00:00Z', toolIds: ['jira'], agentIds: ['agent_e2e'], policyIds: ['pol_x'], controlIds: ['CC6.1'] } },
+    { method: 'POST', path: '/v1/evidence/exports/verify', body: { bundle: { tenantId: TENANT, bundleVersion: '2.0.0', integrity: { signatureDomain: 'oars.evidence-bundle.v1:' } } } },
+    { method: 'GET', path: '/v1/evidence/exports/:jobId', params: { jobId: s.jobId } },
+    { method: 'GET', path: '/v1/evidence/exports/:jobId/bundle', params: { jobId: s.jobId } },
+    { method: 'GET', path: '/v1/admin/compliance/control-mappings', query: { ...T, framework: 'soc2' } },
+    { method: 'POST', path: '/v1/admin/compliance/control-mappings', body: { ...T, framework: 'soc2', controlId: 'CC-X', controlDescription: 'Own control', requiredNodeTypes: ['receipt', 'approval_decision'], receiptFilters: { toolIds: ['jira'], policyDecisions: ['allow'] } } },
+    { method: 'POST', path: '/v1/admin/compliance/coverage/scan', body: { ...T, framework: 'soc2', dateFrom: '2026-01-01T00:00:00Z', dateTo: '2026-02-01T00:00:00Z' } },
+    { method: 'GET', path: '/v1/admin/evidence/graph/status', query: T },
+    { method: 'GET', path: '/v1/admin/evidence/graph/nodes', query: { ...T, nodeType: 'receipt', page: '1', pageSize: '5' } },
+    { method: 'GET', path: '/v1/admin/ledger/status' },
+    { method: 'GET', path: '/v1/admin/ledger/entries', query: { ...T, limit: '5' } },
+    { method: 'GET', path: '/v1/admin/ledger/verify' },
+    { method: 'GET', path: '/v1/admin/ledger/retention', query: T },
+    { method: 'POST', path: '/v1/admin/ledger/retention', body: { ...T, retentionDays: 400, legalHold: false, reason: 'keep it longer' } },
+    { method: 'POST', path: '/v1/admin/ledger/retention/apply', body: T },
+    { method: 'GET', path: '/v1/admin/ledger/holds', query: T },
+    { method: 'POST', path: '/v1/admin/ledger/holds', body: { ...T, reason: 'another hold', incidentId: 'inc_1' } },
+    { method: 'POST', path: '/v1/admin/ledger/holds/:holdId/release', params: { holdId: s.holdId }, body: T },
+    { method: 'GET', path: '/v1/admin/forensics/replay', query: { ...T, fromSequence: '1', toSequence: '3' } },
   ];
 }
 
@@ -256,6 +283,13 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('hostile input on every rout
     const receipt = (await http.get(`/v1/receipts/${executed.body.receiptId}`, AUDITOR)).body as Receipt;
     const keys = (await http.get(`/v1/trust/tenants/${TENANT}/keys`)).body.items as Array<{ keyId: string; publicKeyPem: string }>;
     const key = keys.find((k) => k.keyId === receipt.integrity.signingKeyId)!;
+    const window = { dateFrom: '2026-01-01T00:00:00Z', dateTo: '2036-01-01T00:00:00Z' };
+    const job = await http.post('/v1/evidence/exports', { tenantId: TENANT, framework: 'soc2', ...window }, AUDITOR, { prefer: 'respond-async' });
+    const hold = await http.post('/v1/admin/ledger/holds', { tenantId: TENANT, reason: 'fuzzing evidence' }, ADMIN);
+    const proof = await http.get(`/v1/receipts/${executed.body.receiptId}/proof`, AUDITOR);
+    expect([job.status, hold.status, proof.status]).toEqual([202, 201, 200]);
+    // The job ends before the fuzzing starts: its receipt must not land during a refused request.
+    await until('the export job to end', async () => (await http.get(`/v1/evidence/exports/${job.body.jobId}`, AUDITOR)).body.status === 'completed', 20_000);
     return {
       executed: { actionId: executed.body.actionId, receiptId: executed.body.receiptId },
       cancelable: cancelable.body.actionId,
@@ -263,6 +297,9 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('hostile input on every rout
       policyId: draft.body.policyId ?? draft.body.id,
       receipt,
       key: { keyId: key.keyId, publicKeyPem: key.publicKeyPem },
+      jobId: job.body.jobId,
+      holdId: hold.body.holdId,
+      checkpointTreeSize: proof.body.treeSize,
     };
   }
 

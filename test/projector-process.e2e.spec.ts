@@ -54,6 +54,7 @@ describe('the production topology: an API without projector and the projector pr
         OARS_REGION: t.config.region,
         OARS_STREAM_PREFIX: t.config.streamPrefix,
         OARS_SUBJECT_PREFIX: t.config.subjectPrefix,
+        OARS_CHECKPOINT_INTERVAL_MS: String(t.config.checkpointIntervalMs),
         LOG_LEVEL: 'info',
         OARS_PROJECTOR_METRICS_PORT: String(metricsPort),
       },

@@ -24,7 +24,7 @@ describe('two API instances on one NATS and one Postgres', () => {
     for (const runProjector of ['true', 'false']) {
       const config = loadConfig({
         OARS_EVENT_STORE: 'jetstream', NATS_URL: TEST_NATS_URL, DATABASE_URL: db.url, OARS_REGION: 'test',
-        OARS_STREAM_PREFIX: ns, OARS_SUBJECT_PREFIX: ns.toLowerCase(), LOG_LEVEL: 'silent', OARS_RUN_PROJECTOR: runProjector,
+        OARS_STREAM_PREFIX: ns, OARS_SUBJECT_PREFIX: ns.toLowerCase(), LOG_LEVEL: 'silent', OARS_RUN_PROJECTOR: runProjector, OARS_CHECKPOINT_INTERVAL_MS: '86400000',
       });
       const store = await JetStreamEventStore.connect({ servers: [TEST_NATS_URL], region: config.region, streamPrefix: ns, subjectPrefix: ns.toLowerCase() });
       const vault = await KvKeyVault.open(store.connection, `${ns}_KEYS_${config.region}`);

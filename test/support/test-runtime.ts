@@ -27,6 +27,9 @@ export async function createTestRuntime(
     OARS_STREAM_PREFIX: ns,
     OARS_SUBJECT_PREFIX: ns.toLowerCase(),
     LOG_LEVEL: 'silent',
+    // Periodic checkpoints would append to the streams whenever a spec runs past the interval;
+    // specs of checkpoints set a short one, the others get them on demand (proofs, exports) only.
+    OARS_CHECKPOINT_INTERVAL_MS: String(86_400_000),
     ...env,
   });
   let stores: Stores;

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type HttpConnectorConfig, parseHttpConnectors } from './http-connectors.config';
 
 export type EventStoreKind = 'embedded' | 'jetstream';
@@ -27,6 +27,8 @@ export interface OarsConfig {
   projectorNice: number;
   /** The continuous integrity verifier: receipts re-verified per second at most. */
   integrityMaxReceiptsPerSecond: number;
+  /** Where retention archives the events it prunes (NDJSON per prune; default `<dataDir>/archive`). */
+  archiveDir: string;
   /** How often each stream with new events gets a signed Merkle checkpoint (ms, default 60 s). */
   checkpointIntervalMs: number;
   /** Its rate while the streams grow faster than that maximum (it catches up once they slow down). */
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     projectorNice: int(env, 'OARS_PROJECTOR_NICE', 10, 0, 19),
     projectorMetricsPort: int(env, 'OARS_PROJECTOR_METRICS_PORT', 9464, 0, 65535),
     integrityMaxReceiptsPerSecond: int(env, 'OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND', 1000, 1, 1_000_000),
+    archiveDir: resolve(str(env, 'OARS_ARCHIVE_DIR', join(resolve(str(env, 'OARS_DATA_DIR', './data')), 'archive'))),
     checkpointIntervalMs: int(env, 'OARS_CHECKPOINT_INTERVAL_MS', 60_000, 100, 86_400_000),
     integrityMinReceiptsPerSecond: int(env, 'OARS_INTEGRITY_MIN_RECEIPTS_PER_SECOND', 100, 1, 1_000_000),
     integrityNice: int(env, 'OARS_INTEGRITY_NICE', 19, 0, 19),

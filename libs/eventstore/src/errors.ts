@@ -28,3 +28,18 @@ export class StreamConfigMismatchError extends Error {
     this.name = 'StreamConfigMismatchError';
   }
 }
+
+/** The stream's store forbids removing events (a JetStream stream created with `deny_purge`), or the range is not removable. */
+export class PruneNotPermittedError extends Error {
+  readonly code = 'prune_not_permitted';
+  constructor(readonly stream: string, reason: string) {
+    super(`Stream ${stream} cannot be pruned: ${reason}`);
+    this.name = 'PruneNotPermittedError';
+  }
+}
+
+/** Checks a prune request against the head: a positive sequence before the head. */
+export function checkPruneRange(stream: string, throughSequence: number, head: number): void {
+  if (!Number.isSafeInteger(throughSequence) || throughSequence < 1) throw new PruneNotPermittedError(stream, `throughSequence must be a positive integer, got ${throughSequence}.`);
+  if (throughSequence >= head) throw new PruneNotPermittedError(stream, `the head (${head}) is never removed; prune through at most ${head - 1}.`);
+}

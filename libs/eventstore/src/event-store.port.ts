@@ -117,6 +117,18 @@ export interface EventStore {
    */
   onAppendHint(listener: (stream: string, head?: number) => void): () => void;
 
+  /**
+   * Removes the events of `stream` from its first through `throughSequence` (inclusive): retention,
+   * once they were archived and a signed receipt carries what the rest needs to verify. MUST leave
+   * the head and every later event as they are, MUST refuse to remove the head, and a repeated call
+   * is harmless. MUST reject with `PruneNotPermittedError` when the store forbids it (a JetStream
+   * stream created with `deny_purge`). Resolves the first sequence still stored.
+   */
+  prune(stream: string, throughSequence: number): Promise<{ firstSequence: number }>;
+
+  /** The first sequence still stored: 1 unless pruned, 0 for an empty or unknown stream. */
+  firstSequence(stream: string): Promise<number>;
+
   /** Reports whether the backend answers now. */
   ping(): Promise<boolean>;
 

@@ -1,2 +1,3 @@
 export * from './runtime';
 export * from './evidence/evidence-exporter';
+export * from './retention/ledger-retention';

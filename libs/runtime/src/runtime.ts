@@ -14,6 +14,7 @@ import { approvalTimersReactor } from './reactors/approval-timers.reactor';
 import { checkpointsReactor } from './reactors/checkpoints.reactor';
 import { evidenceExportsReactor } from './reactors/evidence-exports.reactor';
 import { EvidenceExporter } from './evidence/evidence-exporter';
+import { LedgerRetention } from './retention/ledger-retention';
 
 export interface RuntimeLogger {
   info(obj: object | string, msg?: string): void;
@@ -46,6 +47,8 @@ export interface Runtime {
   readonly reactors: ReactorHost | null;
   /** Evidence exports: inline bundles and asynchronous jobs (run by the exports reactor where the projector runs). */
   readonly evidence: EvidenceExporter;
+  /** Retention of the tenant streams: policy, legal holds, archive-then-prune. */
+  readonly retention: LedgerRetention;
   /** Resolves true once the read models reflect `sequence` of the tenant's stream (bounded by the configured wait). */
   waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
   /** Waits (bounded) until the read models reflect every write this process made for these tenants. */
@@ -158,6 +161,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     writer,
     vault,
     evidence,
+    retention: new LedgerRetention({ store, writer, sql, archiveDir: config.archiveDir }),
     projector,
     ops,
     executions,

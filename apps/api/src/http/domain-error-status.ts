@@ -38,6 +38,12 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = 
   export_job_not_found: { status: 404, code: 'not_found' },
   export_unavailable: { status: 503 },
   proof_unavailable: { status: 503 },
+  // Retention and legal holds (v1 answers a hold with request_error).
+  legal_hold_active: { status: 400, code: 'request_error' },
+  nothing_to_prune: { status: 409 },
+  legal_hold_not_found: { status: 404, code: 'not_found' },
+  invalid_retention_policy: { status: 400, code: 'validation_error' },
+  prune_not_permitted: { status: 409 },
   stream_config_mismatch: { status: 500 },
   dependency_unavailable: { status: 503 },
   signing_key_unavailable: { status: 503 },

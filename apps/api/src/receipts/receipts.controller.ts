@@ -28,7 +28,8 @@ export class ReceiptsController {
     const { includeCheckpoints, ...filters } = query;
     const excludeTypes = includeCheckpoints === 'true' || filters.type !== undefined ? [] : [LEDGER_CHECKPOINT];
     const page = await listReceipts(this.runtime.sql, { ...filters, excludeTypes, limit: query.limit ?? 100 });
-    return { tenantId: query.tenantId, items: page.items, nextCursor: page.nextCursor };
+    const control = query.framework !== undefined ? { framework: query.framework, controlId: query.controlId } : {};
+    return { tenantId: query.tenantId, ...control, items: page.items, nextCursor: page.nextCursor };
   }
 
   @Get(':receiptId')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CHECKPOINT_SUBJECT, type CheckpointData, LEDGER_CHECKPOINT } from '@oars/domain';
-import { appendCheckpoint, derivedId, latestReceipt } from '@oars/ledger';
+import { appendCheckpoint, derivedId, latestReceipt, prunedBaseOf } from '@oars/ledger';
 import { getReceipt, ProofUnavailableError, ReceiptProofs } from '@oars/readmodels';
 import { type ConsistencyProofDocument, type InclusionProofDocument, MERKLE_ALGORITHM, type ProofCheckpoint, type Receipt, merkleLeafHash } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
@@ -16,7 +16,7 @@ export class ReceiptProofService {
   private readonly proofs: ReceiptProofs;
 
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {
-    this.proofs = new ReceiptProofs(runtime.sql);
+    this.proofs = new ReceiptProofs(runtime.sql, prunedBaseOf(runtime.store));
   }
 
   async inclusion(receipt: Receipt): Promise<InclusionProofDocument> {

@@ -4,6 +4,7 @@ import { decideCompliance } from './compliance.decide';
 import { InvalidComplianceRequestError, UnknownFrameworkError } from './compliance.errors';
 import { type ComplianceEvent, complianceEventOf } from './compliance.events';
 import { type ControlMappingState, controlMappingStateOf, evolveControlMappingState, initialControlMappingState } from './compliance.state';
+import { refusedFields } from './test-support/refused-fields';
 
 const T0 = '2026-03-01T10:00:00.000Z';
 const T1 = '2026-03-02T10:00:00.000Z';
@@ -29,15 +30,6 @@ const complianceDecider = {
 };
 const given = (...history: ComplianceEvent[]) => givenOn(complianceDecider, ...history);
 const upserted = (c?: ControlMappingContent, now = T0) => decideCompliance(initialControlMappingState, upsert(c, now))[0]!;
-const problemsOf = (run: () => unknown): string[] => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidComplianceRequestError);
-    return (err as InvalidComplianceRequestError).problems.map((p) => p.field);
-  }
-  throw new Error('not refused');
-};
 
 describe('UpsertControlMapping', () => {
   it('given nothing, when upserted, then compliance.control_mapping.upserted with the v1 record on the mapping subject', () => {
@@ -97,7 +89,7 @@ describe('UpsertControlMapping', () => {
     ['an unknown decision', { receiptFilters: { policyDecisions: ['allow', 'maybe'] } }, ['receiptFilters.policyDecisions[1]']],
     ['two bad fields', { controlId: 7, requiredNodeTypes: 'receipt' }, ['controlId', 'requiredNodeTypes']],
   ])('refuses %s naming the field', (_label, overrides, fields) => {
-    expect(problemsOf(() => decideCompliance(initialControlMappingState, upsert(content(overrides))))).toEqual(fields);
+    expect(refusedFields(() => decideCompliance(initialControlMappingState, upsert(content(overrides))))).toEqual(fields);
     given().when(upsert(content(overrides))).thenThrows(InvalidComplianceRequestError, 'validation_error');
   });
 

@@ -1,25 +1,16 @@
-import { InvalidComplianceRequestError } from './compliance.errors';
 import { CONTROL_CATALOGUES, catalogueControl, nodeTypesOf } from './control-catalogue';
 import type { ControlMappingRecord } from './control-mapping.types';
 import { type EvidenceSelector, controlsToScan, coverageReportOf } from './coverage';
 import { MAX_COVERAGE_DAYS, coverageWindowOf } from './coverage-window';
 import { EVIDENCE_KINDS, EVIDENCE_KIND_DEFINITIONS, isHumanApprovalReceipt } from './evidence-kinds';
 import { COMPLIANCE_FRAMEWORKS } from './frameworks';
+import { refusedFields } from './test-support/refused-fields';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 const mapping = (o: Partial<ControlMappingRecord> = {}): ControlMappingRecord => ({
   id: 'ctl_1', tenantId: 't', framework: 'eu_ai_act', controlId: 'ART-99', controlDescription: 'Own control', requiredNodeTypes: ['receipt'],
   createdAt: NOW, updatedAt: NOW, createdBy: 'admin_user', ...o,
 });
-const fieldsOf = (run: () => unknown): string[] => {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidComplianceRequestError);
-    return (err as InvalidComplianceRequestError).problems.map((p) => p.field);
-  }
-  throw new Error('not refused');
-};
 
 describe('control catalogues', () => {
   it.each(COMPLIANCE_FRAMEWORKS)('%s: unique ids, each control asks for known evidence', (framework) => {
@@ -66,7 +57,7 @@ describe('coverageWindowOf', () => {
     ['an inverted window', { dateFrom: '2026-05-02', dateTo: '2026-05-01' }, ['dateFrom']],
     ['a window over the maximum', { dateFrom: '2000-01-01', dateTo: '2026-01-01' }, ['dateFrom']],
   ])('refuses %s naming the field', (_label, input, fields) => {
-    expect(fieldsOf(() => coverageWindowOf(input, NOW))).toEqual(fields);
+    expect(refusedFields(() => coverageWindowOf(input, NOW))).toEqual(fields);
   });
 
   it('accepts a window of exactly the maximum', () => {

@@ -6,18 +6,10 @@
 export const EVIDENCE_EXPORT_REQUESTED = 'evidence.export_requested';
 export const EVIDENCE_BUNDLE_GENERATED = 'evidence.bundle.generated';
 export const EVIDENCE_EXPORT_FAILED = 'evidence.export_failed';
-export const EVIDENCE_FRAMEWORK_IDS = ['soc2', 'iso_42001', 'eu_ai_act'] as const;
-export type EvidenceFrameworkId = (typeof EVIDENCE_FRAMEWORK_IDS)[number];
-
-/** Which receipts an export covers (inclusive window; each filter given narrows it). */
-export interface ExportScope {
-  dateFrom: string;
-  dateTo: string;
-  toolIds?: string[];
-  agentIds?: string[];
-  policyIds?: string[];
-  controlIds?: string[];
-}
+/** The frameworks an export is labelled with, and which receipts it covers: as the bundle format defines them. */
+export { EVIDENCE_FRAMEWORKS as EVIDENCE_FRAMEWORK_IDS } from '@oars/receipts';
+export type { EvidenceFramework as EvidenceFrameworkId, EvidenceScope as ExportScope } from '@oars/receipts';
+import type { EvidenceFramework as EvidenceFrameworkId, EvidenceScope as ExportScope } from '@oars/receipts';
 
 export const evidenceExportSubject = (jobId: string) => `evidence_export.${jobId}`;
 

@@ -2,3 +2,4 @@ export * from './ledger.events';
 export * from './ledger.commands';
 export * from './ledger.state';
 export * from './ledger.decide';
+export * from './retention';

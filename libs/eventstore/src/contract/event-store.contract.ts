@@ -277,6 +277,26 @@ export function runEventStoreContract(name: string, makeStore: () => Promise<Eve
       await expect(store.append(newStream(), events(1), { expectedVersion: -1 })).rejects.toBeInstanceOf(RangeError);
     });
 
+    it('prunes a prefix for retention: later events, the head and appends stay; the prefix reads as absent', async () => {
+      const t = newStream();
+      for (let i = 1; i <= 12; i++) await store.append(t, [event({ subject: i % 3 === 0 ? 'policy.p_1' : `action.act_${i}` })], { expectedVersion: i - 1 });
+      expect(await store.firstSequence(t)).toBe(1);
+      expect(await store.prune(t, 5)).toEqual({ firstSequence: 6 });
+      expect(await store.firstSequence(t)).toBe(6);
+      expect((await store.read(t)).map((e) => e.sequence)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+      expect((await store.read(t, { from: 2, limit: 3 })).map((e) => e.sequence)).toEqual([6, 7, 8]);
+      expect(await store.get(t, 3)).toBeNull();
+      expect((await store.head(t)).sequence).toBe(12);
+      expect(await store.lastBySubject(t, 'action.act_2')).toBeNull();
+      expect((await store.lastBySubject(t, 'policy.p_1'))?.sequence).toBe(12);
+      expect(await store.prune(t, 5)).toEqual({ firstSequence: 6 });
+      await expect(store.prune(t, 12)).rejects.toMatchObject({ code: 'prune_not_permitted' });
+      await expect(store.prune(t, 0)).rejects.toMatchObject({ code: 'prune_not_permitted' });
+      expect(await store.append(t, [event()], { expectedVersion: 12 })).toMatchObject({ firstSequence: 13, lastSequence: 13 });
+      expect((await store.read(t, { from: 1, limit: 100 })).length).toBe(8);
+      expect(await store.firstSequence(newStream())).toBe(0);
+    });
+
     it('answers ping', async () => {
       expect(await store.ping()).toBe(true);
     });

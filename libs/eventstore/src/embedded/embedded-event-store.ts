@@ -1,6 +1,6 @@
 import type { SqlClient, SqlExecutor } from '@oars/db';
 import { AppendOptions, AppendResult, EventStore, EventToAppend, ReadOptions, StoredEvent, StreamHead, Subscription } from '../event-store.port';
-import { ConcurrencyError } from '../errors';
+import { ConcurrencyError, checkPruneRange } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
 import { EmbeddedSubscription } from './embedded-subscription';
 import { SubscriptionSet } from '../ordered-delivery';
@@ -119,6 +119,20 @@ export class EmbeddedEventStore implements EventStore {
     return () => {
       this.hintListeners.delete(listener);
     };
+  }
+
+  async prune(stream: string, throughSequence: number): Promise<{ firstSequence: number }> {
+    assertStreamId(stream);
+    const head = (await this.head(stream)).sequence;
+    checkPruneRange(stream, throughSequence, head);
+    await this.sql.query('DELETE FROM oars_events WHERE stream = $1 AND sequence <= $2', [stream, throughSequence]);
+    return { firstSequence: await this.firstSequence(stream) };
+  }
+
+  async firstSequence(stream: string): Promise<number> {
+    assertStreamId(stream);
+    const { rows } = await this.sql.query<{ first: string | number | null }>('SELECT min(sequence) AS first FROM oars_events WHERE stream = $1', [stream]);
+    return rows[0]?.first == null ? 0 : Number(rows[0].first);
   }
 
   async ping(): Promise<boolean> {

@@ -51,14 +51,14 @@ describe('JetStreamEventStore specifics', () => {
     await nc?.close();
   });
 
-  it('creates one file-backed stream per tenant that denies deletes, purges and rollups', async () => {
+  it('creates one file-backed stream per tenant that denies deletes and rollups (purge is retention\'s, behind NATS permissions)', async () => {
     await store.append('tenant_alpha', [ev('alpha_1', 'action.act_1')], { expectedVersion: 0 });
     const info = await jsm.streams.info(`${streamPrefix}_EU1_tenant_alpha`);
     expect(info.config).toMatchObject({
       subjects: [`${ns}.eu1.tenant_alpha.>`],
       storage: StorageType.File,
       deny_delete: true,
-      deny_purge: true,
+      deny_purge: false,
       allow_rollup_hdrs: false,
       allow_direct: true,
       max_msgs: -1,
@@ -71,6 +71,14 @@ describe('JetStreamEventStore specifics', () => {
     expect(msg?.header.get('Oars-Event-Id')).toBe('alpha_1');
     expect(msg?.header.get('Nats-Msg-Id')).toMatch(/^alpha_1:[A-Za-z0-9_-]{22}$/);
     expect(msg?.json()).toEqual({ id: 'alpha_1' });
+  });
+
+  it('keeps working on a stream created with deny_purge, and refuses only to prune it', async () => {
+    const name = `${streamPrefix}_EU1_tenant_legacy`;
+    await jsm.streams.add({ name, subjects: [`${ns}.eu1.tenant_legacy.>`], storage: StorageType.File, deny_delete: true, deny_purge: true, allow_direct: true, duplicate_window: 10 * 60 * 1e9 });
+    await store.append('tenant_legacy', [ev('l_1'), ev('l_2'), ev('l_3')], { expectedVersion: 0 });
+    await expect(store.prune('tenant_legacy', 2)).rejects.toMatchObject({ code: 'prune_not_permitted' });
+    expect((await store.read('tenant_legacy')).map((e) => e.id)).toEqual(['l_1', 'l_2', 'l_3']);
   });
 
   it('refuses a pre-existing stream with other settings and leaves it unchanged', async () => {

@@ -2,7 +2,7 @@ import type { NatsConnection, Status, Subscription as NatsSubscription } from '@
 import { connect } from '@nats-io/transport-node';
 import { JetStreamClient, JetStreamManager, jetstreamManager, JsMsg } from '@nats-io/jetstream';
 import { AppendOptions, AppendResult, EventStore, EventToAppend, ReadOptions, StoredEvent, StreamHead, Subscription } from '../event-store.port';
-import { DependencyUnavailableError } from '../errors';
+import { DependencyUnavailableError, PruneNotPermittedError, checkPruneRange } from '../errors';
 import { assertEvents, assertExpectedVersion, assertStreamId, assertSubject, readRange } from '../contract/event-validation';
 import { appendHeaders, dedupeId } from './jetstream-codec';
 import { isNoStreamForSubject, translateNatsError } from './jetstream-errors';
@@ -121,12 +121,12 @@ export class JetStreamEventStore implements EventStore {
   async read(stream: string, options?: ReadOptions): Promise<StoredEvent[]> {
     assertStreamId(stream);
     const { from, limit, to, types } = readRange(options);
-    if (!types) return this.guard(() => this.reader.range(stream, from, Math.min(limit, to - from + 1)));
+    if (!types) return this.guard(() => this.reader.range(stream, from, limit, to));
     // No server-side filter by type (it is a header): read on and keep the matching events.
     return this.guard(async () => {
       const out: StoredEvent[] = [];
       for (let next = from; next <= to && out.length < limit;) {
-        const chunk = await this.reader.range(stream, next, Math.min(1000, to - next + 1));
+        const chunk = await this.reader.range(stream, next, 1000, to);
         if (chunk.length === 0) break;
         for (const event of chunk) if (types.includes(event.type) && out.length < limit) out.push(event);
         next = chunk[chunk.length - 1]!.sequence + 1;
@@ -198,6 +198,25 @@ export class JetStreamEventStore implements EventStore {
         this.hintSubscription = undefined;
       }
     };
+  }
+
+  async prune(stream: string, throughSequence: number): Promise<{ firstSequence: number }> {
+    assertStreamId(stream);
+    const head = (await this.head(stream)).sequence;
+    checkPruneRange(stream, throughSequence, head);
+    const name = this.naming.streamName(stream);
+    return this.guard(async () => {
+      const info = await this.jsm.streams.info(name);
+      if (info.config.deny_purge) throw new PruneNotPermittedError(stream, `JetStream stream ${name} was created with deny_purge (docs/retention.md: migrating a stream to retention).`);
+      // Purge keeps `seq` and everything after it; the stream's sequences (the chain order) stay.
+      if (info.state.first_seq <= throughSequence) await this.jsm.streams.purge(name, { seq: throughSequence + 1 });
+      return { firstSequence: await this.firstSequence(stream) };
+    });
+  }
+
+  async firstSequence(stream: string): Promise<number> {
+    assertStreamId(stream);
+    return this.guard(async () => (await this.reader.bounds(stream)).first);
   }
 
   async ping(): Promise<boolean> {

@@ -20,10 +20,16 @@ export class JetStreamReader {
 
   /** The stream's last sequence from stream info, 0 when it does not exist. */
   async lastSequence(stream: string): Promise<number> {
+    return (await this.bounds(stream)).last;
+  }
+
+  /** The first and last sequence stored (both 0 for an empty or unknown stream; first > 1 once pruned). */
+  async bounds(stream: string): Promise<{ first: number; last: number }> {
     try {
-      return (await this.jsm.streams.info(this.naming.streamName(stream))).state.last_seq;
+      const { state } = await this.jsm.streams.info(this.naming.streamName(stream));
+      return state.messages === 0 ? { first: 0, last: state.last_seq } : { first: state.first_seq, last: state.last_seq };
     } catch (err) {
-      if (isStreamNotFound(err)) return 0;
+      if (isStreamNotFound(err)) return { first: 0, last: 0 };
       throw err;
     }
   }
@@ -39,10 +45,14 @@ export class JetStreamReader {
     }
   }
 
-  /** Events `from` .. at most `from + limit - 1`, bounded by the stream's last sequence. */
-  async range(stream: string, from: number, limit: number): Promise<StoredEvent[]> {
-    const end = Math.min(await this.lastSequence(stream), from + limit - 1);
-    if (end < from) return [];
+  /** At most `limit` events from `from` (or the first event still stored, when pruned) up to `to`, bounded by the stream's last sequence. */
+  async range(stream: string, from: number, limit: number, to = Number.MAX_SAFE_INTEGER): Promise<StoredEvent[]> {
+    const bounds = await this.bounds(stream);
+    // A pruned prefix reads as absent: the range starts at the first event still stored.
+    const start = Math.max(from, bounds.first);
+    const end = Math.min(bounds.last, to, start + limit - 1);
+    if (end < start) return [];
+    from = start;
     return end - from < SMALL_READ ? this.getEach(stream, from, end) : this.fetchOrdered(stream, from, end - from + 1);
   }
 

@@ -68,15 +68,21 @@ export function desiredStreamConfig(naming: JetStreamNaming, tenant: string, rep
     num_replicas: replicas,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     deny_delete: true,
-    deny_purge: true,
+    // Purge stays possible for retention (an operator-authorised prune of the prefix, docs/retention.md);
+    // who may call it is NATS's permissions' business ($JS.API.STREAM.PURGE.<stream>).
+    deny_purge: false,
     allow_rollup_hdrs: false,
     allow_direct: true,
     sealed: false,
   } as StreamConfig;
 }
 
-/** Settings an existing stream MUST share with the desired one; anything else is left to operators. */
-const CHECKED = ['storage', 'retention', 'max_msgs', 'max_bytes', 'max_age', 'max_msgs_per_subject', 'deny_delete', 'deny_purge', 'allow_rollup_hdrs', 'sealed'] as const;
+/**
+ * Settings an existing stream MUST share with the desired one; anything else is left to operators.
+ * `deny_purge` is not among them: streams created before retention existed deny purge, keep working,
+ * and only refuse a prune.
+ */
+const CHECKED = ['storage', 'retention', 'max_msgs', 'max_bytes', 'max_age', 'max_msgs_per_subject', 'deny_delete', 'allow_rollup_hdrs', 'sealed'] as const;
 
 /** Human-readable differences between an existing stream's configuration and the desired one. */
 export function streamConfigDifferences(desired: StreamConfig, actual: StreamConfig): string[] {

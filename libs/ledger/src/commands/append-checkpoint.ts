@@ -7,13 +7,16 @@ import {
   decideAppendCheckpoint,
   evolveCheckpointState,
   initialCheckpointState,
+  type FrontierNode,
+  RETENTION_SUBJECT,
+  retentionOf,
 } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
 import type { Receipt } from '@oars/receipts';
 import type { WriteResult } from '..';
 import { aggregateDraft, derivedId } from '../receipt-draft';
 import { type CommandDeps, handleCommand } from './handle-command';
-import { receiptOf } from './stored-receipt';
+import { latestReceipt, receiptOf } from './stored-receipt';
 
 const PAGE = 1000;
 
@@ -39,6 +42,11 @@ export async function appendCheckpoint(deps: CommandDeps, tenantId: string, now:
 /** The ledger state at `headSequence`: from the latest checkpoint, folding the events after what it covers. */
 export async function loadCheckpointState(store: EventStore, tenantId: string, latest: Receipt | null, headSequence: number): Promise<CheckpointState> {
   let state = latest ? checkpointStateOf(latest.sequence, latest.data as unknown as CheckpointData) : initialCheckpointState;
+  // A stream pruned past its latest checkpoint continues from the prune's frontier (the events before it are archived).
+  const prune = retentionOf((await latestReceipt(store, tenantId, RETENTION_SUBJECT))?.data).lastPrune;
+  if (prune && prune.prunedThrough > state.tree.size) {
+    state = { last: state.last, head: { sequence: prune.prunedThrough, receiptHash: prune.lastReceiptHash }, tree: { size: prune.prunedThrough, frontier: prune.frontier } };
+  }
   // Another writer's checkpoint past the head this build runs on: nothing to attest on this head.
   if (latest && latest.sequence > headSequence) return { ...state, head: { sequence: latest.sequence, receiptHash: latest.integrity.receiptHash } };
   for (let from = state.tree.size + 1; from <= headSequence; ) {
@@ -51,4 +59,12 @@ export async function loadCheckpointState(store: EventStore, tenantId: string, l
     from = events[events.length - 1]!.sequence + 1;
   }
   return state;
+}
+
+/** Where a pruned stream's Merkle tree continues from: the frontier its last retention prune recorded (null when never pruned). */
+export function prunedBaseOf(store: EventStore): (tenantId: string) => Promise<{ size: number; frontier: FrontierNode[] } | null> {
+  return async (tenantId) => {
+    const prune = retentionOf((await latestReceipt(store, tenantId, RETENTION_SUBJECT))?.data).lastPrune;
+    return prune ? { size: prune.prunedThrough, frontier: prune.frontier } : null;
+  };
 }

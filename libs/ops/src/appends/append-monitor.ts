@@ -95,6 +95,12 @@ class MonitoredEventStore implements EventStore {
   onAppendHint(listener: (stream: string, head?: number) => void): () => void {
     return this.inner.onAppendHint(listener);
   }
+  prune(stream: string, throughSequence: number): Promise<{ firstSequence: number }> {
+    return this.inner.prune(stream, throughSequence);
+  }
+  firstSequence(stream: string): Promise<number> {
+    return this.inner.firstSequence(stream);
+  }
   ping(): Promise<boolean> {
     return this.inner.ping();
   }

@@ -1,4 +1,5 @@
 import type { EventStore } from '@oars/eventstore';
+import { RETENTION_SUBJECT, retentionOf } from '@oars/domain';
 import { KEYRING_SUBJECT, keyringFromReceipt } from '@oars/ledger';
 import { type Receipt, STREAM_START, type StreamPosition } from '@oars/receipts';
 
@@ -17,9 +18,12 @@ export interface ReplayRange {
  *   integrity verifier's rules, key custody included);
  * - `keyring`: a later start; signatures are checked against the stream's current key ring (every key
  *   it ever had: keys are never removed, so a receipt signed by a key introduced only after it is not
- *   flagged) and the first link against the stored hash of `fromSequence - 1` (not re-verified).
+ *   flagged) and the first link against the stored hash of `fromSequence - 1` (not re-verified);
+ * - `retention`: the stream was pruned and the range starts at or before its first stored event: the
+ *   check starts from the signed `ledger.retention_applied` receipt (the head hash and key ring at the
+ *   prune point, docs/retention.md), whose own signature is checked when the replay reaches it.
  */
-export type ReplayTrust = 'stream' | 'keyring';
+export type ReplayTrust = 'stream' | 'keyring' | 'retention';
 
 /** At most this many events per replay request over HTTP (ask for sub-ranges beyond it). */
 export const MAX_REPLAY_EVENTS = 1_000_000;
@@ -47,6 +51,13 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
  * it, so the check reports the gap at the first event and does not compare that link.
  */
 export async function seedReplayPosition(source: ReplaySource, tenantId: string, fromSequence: number): Promise<{ position: StreamPosition; trust: ReplayTrust }> {
+  const pruned = retentionOf(((await source.lastBySubject(tenantId, RETENTION_SUBJECT))?.data as Receipt | undefined)?.data).lastPrune;
+  if (pruned && fromSequence <= pruned.prunedThrough + 1) {
+    const ring = pruned.keyring as { keys?: Array<{ keyId?: unknown; publicKeyPem?: unknown }> } | null;
+    const keys: Record<string, string> = {};
+    for (const k of ring?.keys ?? []) if (typeof k?.keyId === 'string' && typeof k.publicKeyPem === 'string') keys[k.keyId] = k.publicKeyPem;
+    return { position: { position: pruned.prunedThrough, lastHash: pruned.lastReceiptHash, keys }, trust: 'retention' };
+  }
   if (fromSequence <= 1) return { position: STREAM_START, trust: 'stream' };
   const [before, keyReceipt] = await Promise.all([source.get(tenantId, fromSequence - 1), source.lastBySubject(tenantId, KEYRING_SUBJECT)]);
   const ring = keyringFromReceipt((keyReceipt?.data as Receipt | undefined) ?? null);

@@ -1,4 +1,4 @@
-import type { StreamFinding } from '@oars/receipts';
+import type { StreamFinding, StreamFindingKind } from '@oars/receipts';
 import type { ReplayRange, ReplayTrust } from './replay-range';
 
 /** Problems listed per kind in a summary at most; the event lines carry every finding. */
@@ -38,6 +38,15 @@ export interface ReplaySummary {
 
 type Lists = Pick<ReplaySummary, 'gaps' | 'brokenLinks' | 'badSignatures' | 'unknownKeys' | 'keyCustody' | 'malformed'>;
 
+/** The summary list of each kind of finding but gaps (which also name where they end). */
+const LIST_OF: Record<Exclude<StreamFindingKind, 'sequence_gap'>, Exclude<keyof Lists, 'gaps'>> = {
+  chain_break: 'brokenLinks',
+  bad_signature: 'badSignatures',
+  unknown_key: 'unknownKeys',
+  key_custody: 'keyCustody',
+  malformed_receipt: 'malformed',
+};
+
 /** Collects the findings of a replay, event by event, into its summary. */
 export class ReplaySummaryBuilder {
   private events = 0;
@@ -55,28 +64,8 @@ export class ReplaySummaryBuilder {
   add(sequence: number, findings: readonly StreamFinding[]): void {
     this.events++;
     for (const f of findings) {
-      switch (f.kind) {
-        case 'sequence_gap':
-          this.list('gaps', { sequence: f.sequence, to: sequence - 1, detail: f.detail });
-          break;
-        case 'chain_break':
-          this.list('brokenLinks', { sequence: f.sequence, detail: f.detail });
-          break;
-        case 'bad_signature':
-          this.list('badSignatures', { sequence: f.sequence, detail: f.detail });
-          break;
-        case 'unknown_key':
-          this.list('unknownKeys', { sequence: f.sequence, detail: f.detail });
-          break;
-        case 'key_custody':
-          this.list('keyCustody', { sequence: f.sequence, detail: f.detail });
-          break;
-        case 'malformed_receipt':
-          this.list('malformed', { sequence: f.sequence, detail: f.detail });
-          break;
-        default:
-          throw new Error(`Unexpected finding kind ${JSON.stringify(f.kind satisfies never)}`);
-      }
+      if (f.kind === 'sequence_gap') this.list('gaps', { sequence: f.sequence, to: sequence - 1, detail: f.detail });
+      else this.list(LIST_OF[f.kind], { sequence: f.sequence, detail: f.detail });
     }
   }
 

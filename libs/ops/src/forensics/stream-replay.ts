@@ -48,10 +48,11 @@ export async function* replayStream(source: ReplaySource, tenantId: string, rang
   const seed = await seedReplayPosition(source, tenantId, range.fromSequence);
   const summary = new ReplaySummaryBuilder(tenantId, range, seed.trust);
   let position = seed.position;
-  let next = range.fromSequence;
-  while (next <= range.toSequence) {
-    const page = await source.read(tenantId, { from: next, to: range.toSequence, limit: pageSize });
+  let last = range.fromSequence - 1;
+  while (last < range.toSequence) {
+    const page = await source.read(tenantId, { from: last + 1, to: range.toSequence, limit: pageSize });
     if (page.length === 0) break;
+    last = page[page.length - 1]!.sequence;
     for (let i = 0; i < page.length; i += SLICE) {
       const slice = page.slice(i, i + SLICE);
       const checked = verifyStreamReceipts(tenantId, position, slice, crypto);
@@ -61,9 +62,8 @@ export async function* replayStream(source: ReplaySource, tenantId: string, rang
         yield line;
       }
     }
-    next = page[page.length - 1]!.sequence + 1;
   }
-  yield { summary: summary.finish(next - 1) };
+  yield { summary: summary.finish(last) };
 }
 
 /** The lines of consecutive events, each with its findings: a finding belongs to the first event at or after its sequence. */

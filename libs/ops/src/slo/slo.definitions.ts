@@ -50,6 +50,6 @@ export const SLOS: readonly SloDefinition[] = [
     name: 'Evidence export success 99.9%',
     description: 'Share of evidence exports that completed: inline exports answered with a bundle, and asynchronous jobs that ended with one (a job counts once, after its retries). Refused requests (bad input, too large for an inline answer) are not counted.',
     target: 0.999,
-    noDataNote: 'No evidence export has been requested in the period.',
+    noDataNote: 'No data: no evidence export has been requested in the period.',
   },
 ];

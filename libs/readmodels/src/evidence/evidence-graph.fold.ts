@@ -62,6 +62,28 @@ function factsOf(r: Receipt): NodeFacts {
   };
 }
 
+/** The rows of one fold, merged per node and per edge. */
+class GraphRows {
+  readonly nodes = new Map<string, EvidenceNodeRow>();
+  readonly edges = new Map<string, EvidenceEdgeRow>();
+
+  /** Records node (nodeType, refId) as `r` shows it; the first receipt keeps `createdAt` and `occurredAt`. */
+  node(r: Receipt, nodeType: EvidenceNodeType, refId: string, payload: Record<string, unknown>, facts: NodeFacts = NO_FACTS, framework: string | null = null): string {
+    const nodeId = evidenceNodeId(r.tenantId, nodeType, refId);
+    const first = this.nodes.get(nodeId);
+    this.nodes.set(nodeId, {
+      nodeId, tenantId: r.tenantId, nodeType, refId, payload, receiptType: r.type, framework, ...facts,
+      occurredAt: first?.occurredAt ?? r.timestamp, createdAt: first?.createdAt ?? r.timestamp, updatedAt: r.timestamp, sequence: r.sequence,
+    });
+    return nodeId;
+  }
+
+  edge(r: Receipt, fromNodeId: string, toNodeId: string, relation: string): void {
+    const edgeId = hashId('eve', r.tenantId, fromNodeId, toNodeId, relation);
+    if (!this.edges.has(edgeId)) this.edges.set(edgeId, { edgeId, tenantId: r.tenantId, fromNodeId, toNodeId, relation, createdAt: r.timestamp });
+  }
+}
+
 /**
  * The nodes and edges receipts add to the evidence graph (OARS v1 §2.11), in one pass and merged
  * per node: the first receipt of a node gives its `createdAt` and `occurredAt`, the last its
@@ -70,58 +92,55 @@ function factsOf(r: Receipt): NodeFacts {
  * (`approvals`: snapshots by approval id, for approvals concluded by receipts of earlier batches).
  */
 export function foldEvidenceGraph(receipts: readonly Receipt[], approvals: ReadonlyMap<string, ApprovalState>): { nodes: EvidenceNodeRow[]; edges: EvidenceEdgeRow[] } {
-  const nodes = new Map<string, EvidenceNodeRow>();
-  const edges = new Map<string, EvidenceEdgeRow>();
+  const rows = new GraphRows();
   const snapshots = new Map(approvals);
   for (const r of receipts) {
     const snapshot = approvalOf(r);
     if (snapshot) snapshots.set(snapshot.id, snapshot);
-    const node = (nodeType: EvidenceNodeType, refId: string, payload: Record<string, unknown>, facts: NodeFacts = NO_FACTS, framework: string | null = null): string => {
-      const nodeId = evidenceNodeId(r.tenantId, nodeType, refId);
-      const first = nodes.get(nodeId);
-      nodes.set(nodeId, {
-        nodeId, tenantId: r.tenantId, nodeType, refId, payload, receiptType: r.type, framework, ...facts,
-        occurredAt: first?.occurredAt ?? r.timestamp, createdAt: first?.createdAt ?? r.timestamp, updatedAt: r.timestamp, sequence: r.sequence,
-      });
-      return nodeId;
-    };
-    const edge = (fromNodeId: string, toNodeId: string, relation: string) => {
-      const edgeId = hashId('eve', r.tenantId, fromNodeId, toNodeId, relation);
-      if (!edges.has(edgeId)) edges.set(edgeId, { edgeId, tenantId: r.tenantId, fromNodeId, toNodeId, relation, createdAt: r.timestamp });
-    };
-    const facts = factsOf(r);
-    const receiptNode = node('receipt', r.receiptId, { receiptId: r.receiptId, actionId: r.actionId, type: r.type, decision: r.policy?.decision ?? null, timestamp: r.timestamp, sequence: r.sequence }, facts);
-    if (r.actionId) edge(node('action', r.actionId, { actionId: r.actionId, lastReceiptType: r.type, lastReceiptAt: r.timestamp }, facts), receiptNode, 'HAS_RECEIPT');
-    if (r.policy) {
-      const { policySetId, policyVersion, policyHash, decision } = r.policy;
-      edge(receiptNode, node('policy_version', `${policySetId}:${policyVersion}`, { policySetId, policyVersion, policyHash, decision }), 'EVALUATED_BY_POLICY');
-    }
-    if (r.actor) {
-      const { agentId, userId, serviceId, delegationChain } = r.actor;
-      edge(receiptNode, node('actor', `agent:${agentId}`, { agentId, serviceId, delegationChain }), 'ACTED_BY');
-      if (userId) edge(receiptNode, node('actor', `user:${userId}`, { userId }), 'ACTED_BY');
-    }
-    if (isHumanApprovalReceipt(r) && r.actionId) {
-      const approvalId = r.data.approvalId as string;
-      const approval = snapshots.get(approvalId);
-      const approverIds = [...new Set((approval?.decisions ?? []).filter((d) => d.decision === 'approve').map((d) => d.approverId))].sort();
-      const decisionNode = node('approval_decision', approvalId, { approvalId, actionId: r.actionId, approvedAt: r.timestamp, approverIds, receiptId: r.receiptId }, facts);
-      edge(receiptNode, decisionNode, 'RECORDED_APPROVAL');
-      for (const approverId of approverIds) edge(decisionNode, node('actor', `user:${approverId}`, { userId: approverId }), 'APPROVED_BY');
-    }
+    const receiptNode = addActionNodes(rows, r);
+    if (isHumanApprovalReceipt(r) && r.actionId) addHumanApproval(rows, r, receiptNode, snapshots.get(r.data.approvalId as string));
     if (r.type === EVIDENCE_BUNDLE_GENERATED && typeof r.data.bundleId === 'string' && r.data.bundleId !== '') {
       const { bundleId, framework, bundleHash, receiptCount, scope } = r.data;
       const fw = typeof framework === 'string' ? framework : null;
-      edge(receiptNode, node('evidence_bundle', bundleId, { bundleId, framework: fw, generatedAt: r.timestamp, bundleHash: bundleHash ?? null, receiptCount: receiptCount ?? null, scope: scope ?? null }, NO_FACTS, fw), 'RECORDED_BUNDLE');
+      const payload = { bundleId, framework: fw, generatedAt: r.timestamp, bundleHash: bundleHash ?? null, receiptCount: receiptCount ?? null, scope: scope ?? null };
+      rows.edge(r, receiptNode, rows.node(r, 'evidence_bundle', bundleId, payload, NO_FACTS, fw), 'RECORDED_BUNDLE');
     }
     const mapping = complianceEventOf(r)?.data.mapping;
     if (mapping && mapping.tenantId === r.tenantId) {
       const { id, framework, controlId, controlDescription, requiredNodeTypes, receiptFilters } = mapping;
       const payload = { mappingId: id, framework, controlId, controlDescription, requiredNodeTypes, ...(receiptFilters ? { receiptFilters } : {}) };
-      edge(receiptNode, node('control_mapping', `${framework}:${controlId}`, payload, NO_FACTS, framework), 'RECORDED_MAPPING');
+      rows.edge(r, receiptNode, rows.node(r, 'control_mapping', `${framework}:${controlId}`, payload, NO_FACTS, framework), 'RECORDED_MAPPING');
     }
   }
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  return { nodes: [...rows.nodes.values()], edges: [...rows.edges.values()] };
+}
+
+/** The receipt's own node and, for an action receipt, its action, policy version and actors; returns the receipt's node id. */
+function addActionNodes(rows: GraphRows, r: Receipt): string {
+  const facts = factsOf(r);
+  const receiptNode = rows.node(r, 'receipt', r.receiptId, { receiptId: r.receiptId, actionId: r.actionId, type: r.type, decision: r.policy?.decision ?? null, timestamp: r.timestamp, sequence: r.sequence }, facts);
+  if (r.actionId) rows.edge(r, rows.node(r, 'action', r.actionId, { actionId: r.actionId, lastReceiptType: r.type, lastReceiptAt: r.timestamp }, facts), receiptNode, 'HAS_RECEIPT');
+  if (r.policy) {
+    const { policySetId, policyVersion, policyHash, decision } = r.policy;
+    rows.edge(r, receiptNode, rows.node(r, 'policy_version', `${policySetId}:${policyVersion}`, { policySetId, policyVersion, policyHash, decision }), 'EVALUATED_BY_POLICY');
+  }
+  if (r.actor) {
+    const { agentId, userId, serviceId, delegationChain } = r.actor;
+    rows.edge(r, receiptNode, rows.node(r, 'actor', `agent:${agentId}`, { agentId, serviceId, delegationChain }), 'ACTED_BY');
+    if (userId) rows.edge(r, receiptNode, rows.node(r, 'actor', `user:${userId}`, { userId }), 'ACTED_BY');
+  }
+  return receiptNode;
+}
+
+/** The approval_decision node of a human approval, linked to its receipt and to each approver who approved. */
+function addHumanApproval(rows: GraphRows, r: Receipt, receiptNode: string, found: ApprovalState | undefined): void {
+  const approvalId = r.data.approvalId as string;
+  const approval = found?.tenantId === r.tenantId ? found : undefined;
+  const approverIds = [...new Set((approval?.decisions ?? []).filter((d) => d.decision === 'approve').map((d) => d.approverId))].sort();
+  const payload = { approvalId, actionId: r.actionId, approvedAt: r.timestamp, approverIds, receiptId: r.receiptId };
+  const decisionNode = rows.node(r, 'approval_decision', approvalId, payload, factsOf(r));
+  rows.edge(r, receiptNode, decisionNode, 'RECORDED_APPROVAL');
+  for (const approverId of approverIds) rows.edge(r, decisionNode, rows.node(r, 'actor', `user:${approverId}`, { userId: approverId }), 'APPROVED_BY');
 }
 
 /** The approval ids of human approvals in `receipts` whose snapshot is not among them (decided in an earlier batch). */

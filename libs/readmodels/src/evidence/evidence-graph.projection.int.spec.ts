@@ -94,38 +94,29 @@ class EvidenceStory {
 const selector = (o: Partial<EvidenceSelector>): EvidenceSelector => ({ nodeType: 'receipt', receiptTypes: null, requires: null, framework: null, receiptFilters: null, ...o });
 const HUMAN = selector({ nodeType: 'approval_decision' });
 
+/** A fresh database of each engine, and how to drop it. */
+const DATABASES = {
+  postgres: async () => createTestDatabase().then((db) => ({ sql: db.sql, drop: () => db.drop() })),
+  pglite: async () => createPgliteDatabase().then((sql) => ({ sql, drop: () => sql.close() })),
+};
+
 describe.each(['postgres', 'pglite'] as const)('evidence graph and control mappings on %s (given receipts, then rows)', (engine) => {
   let sql: SqlClient;
   let store: EventStore;
-  let drop: () => Promise<void>;
+  let dropDatabase: () => Promise<void>;
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      const db = await createTestDatabase();
-      sql = db.sql;
-      drop = () => db.drop();
-    } else {
-      sql = await createPgliteDatabase();
-      drop = () => sql.close();
-    }
+    ({ sql, drop: dropDatabase } = await DATABASES[engine]());
     store = await openTestEventStore(sql);
   });
-  afterAll(async () => {
-    await store.close();
-    await drop();
-  });
+  afterAll(() => store.close().then(() => dropDatabase()));
 
-  const appended = new Map<string, number>();
-  /** Appends what is new of the story and projects it in batches of `batch` receipts. */
+  /** Appends what the store does not hold yet of the story, then projects it in batches of `batch` receipts. */
   async function given(story: EvidenceStory, batch = 50): Promise<void> {
-    const fresh = story.all.filter((r) => r.sequence > (appended.get(story.tenantId) ?? 0));
-    if (fresh.length > 0) await appendReceipts(store, fresh);
-    appended.set(story.tenantId, story.all.length);
-    for (let position = await readCheckpoint(sql, story.tenantId); ; ) {
-      const outcome = await projectNextBatch(store, sql, story.tenantId, position, batch);
-      if (outcome.kind === 'caught_up') return;
-      position = outcome.position;
-    }
+    const held = (await store.head(story.tenantId)).sequence;
+    if (story.all.length > held) await appendReceipts(store, story.all.slice(held));
+    const next = (position: number) => projectNextBatch(store, sql, story.tenantId, position, batch);
+    for (let step = await next(await readCheckpoint(sql, story.tenantId)); step.kind !== 'caught_up'; step = await next(step.position));
   }
   const window = (story: EvidenceStory) => ({ from: story.all[0]!.timestamp, to: story.all[story.all.length - 1]!.timestamp });
 

@@ -29,7 +29,8 @@ export const evidenceGraphProjection: ReadModelProjection = {
 async function loadApprovals(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<Map<string, ApprovalState>> {
   const ids = approvalsToLoad(receipts);
   if (ids.length === 0) return new Map();
-  const { rows } = await tx.query<{ record: string }>('SELECT record FROM approvals WHERE approval_id = ANY($1::text[]) AND tenant_id = $2', [ids, receipts[0]!.tenantId]);
+  const tenants = [...new Set(receipts.map((r) => r.tenantId))];
+  const { rows } = await tx.query<{ record: string }>('SELECT record FROM approvals WHERE approval_id = ANY($1::text[]) AND tenant_id = ANY($2::text[])', [ids, tenants]);
   return new Map(rows.map((row) => {
     const state = JSON.parse(row.record) as ApprovalState;
     return [state.id, state];

@@ -2,5 +2,4 @@ export * from './evidence-graph.projection';
 export * from './control-mappings.projection';
 export * from './evidence-graph.queries';
 export * from './control-mapping.queries';
-export { EVIDENCE_BUNDLE_GENERATED, evidenceNodeId } from './evidence-graph.fold';
-export { receiptFilterConditions } from './receipt-filter.sql';
+export { EVIDENCE_BUNDLE_GENERATED } from './evidence-graph.fold';

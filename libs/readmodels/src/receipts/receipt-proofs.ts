@@ -27,6 +27,8 @@ export class ReceiptProofs {
 
   constructor(
     private readonly sql: SqlExecutor,
+    /** Where a pruned stream's tree continues from: the frontier of its last prune (docs/retention.md), or null. */
+    private readonly prunedBase: (tenantId: string) => Promise<{ size: number; frontier: Array<{ size: number; hash: string }> } | null> = async () => null,
     private readonly maxLeaves = 2_000_000,
   ) {}
 
@@ -38,6 +40,9 @@ export class ReceiptProofs {
   /** The proof that `newer` extends `older`. */
   consistency(tenantId: string, older: AttestedTree, newer: AttestedTree): Promise<string[]> {
     return this.withLog(tenantId, newer, (log) => {
+      if (!canReach(log, older.treeSize)) {
+        throw new ProofUnavailableError(`The receipts of tree size ${older.treeSize} were pruned by retention: consistency is proven from the retention receipt on.`);
+      }
       if (log.root(older.treeSize) !== older.rootHash) {
         throw new ProofUnavailableError(`The receipts do not match the checkpoint of tree size ${older.treeSize}.`);
       }
@@ -59,6 +64,7 @@ export class ReceiptProofs {
     // One extension per tenant at a time: concurrent requests share the reads.
     const run = (this.queues.get(tenantId) ?? Promise.resolve()).catch(() => undefined).then(async () => {
       const log = await this.logOf(tenantId, tree.treeSize);
+      if (!canReach(log, tree.treeSize)) throw new ProofUnavailableError(`The receipts of tree size ${tree.treeSize} were pruned by retention.`);
       if (log.root(tree.treeSize) !== tree.rootHash) {
         this.logs.delete(tenantId);
         throw new ProofUnavailableError(`The receipts read model does not match the checkpoint of tree size ${tree.treeSize}.`);
@@ -72,7 +78,10 @@ export class ReceiptProofs {
   private async logOf(tenantId: string, size: number): Promise<MerkleLog> {
     let log = this.logs.get(tenantId);
     this.logs.delete(tenantId);
-    log ??= new MerkleLog();
+    if (!log) {
+      const base = await this.prunedBase(tenantId);
+      log = base && base.size > 0 ? MerkleLog.fromFrontier(base.frontier) : new MerkleLog();
+    }
     while (log.size < size) {
       const { rows } = await this.sql.query<{ sequence: string | number; hash: string | null }>(
         `SELECT sequence, body::json -> 'integrity' ->> 'receiptHash' AS hash FROM receipts
@@ -100,5 +109,15 @@ export class ReceiptProofs {
       this.logs.delete(tenantId);
       total -= log.size;
     }
+  }
+}
+
+/** Whether the log (possibly continued from a pruned frontier) still knows the tree of `size` leaves. */
+function canReach(log: MerkleLog, size: number): boolean {
+  try {
+    log.root(size);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@oars/db';
+import { RETENTION_APPLIED } from '@oars/domain';
 import type { Receipt } from '@oars/receipts';
 
 const ROWS_PER_STATEMENT = 1000;
@@ -11,6 +12,12 @@ const COLUMNS = 14;
 export async function insertReceipts(tx: SqlExecutor, receipts: readonly Receipt[]): Promise<void> {
   for (let i = 0; i < receipts.length; i += ROWS_PER_STATEMENT) {
     await insertChunk(tx, receipts.slice(i, i + ROWS_PER_STATEMENT));
+  }
+  // Retention: a prune's receipt removes what it archived from the live read model too.
+  for (const r of receipts) {
+    if (r.type !== RETENTION_APPLIED) continue;
+    const prunedThrough = (r.data as { lastPrune?: { prunedThrough?: unknown } }).lastPrune?.prunedThrough;
+    if (typeof prunedThrough === 'number') await tx.query('DELETE FROM receipts WHERE tenant_id = $1 AND sequence <= $2', [r.tenantId, prunedThrough]);
   }
 }
 

@@ -14,7 +14,7 @@ import {
   isEvidenceEvent,
 } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
-import { type TenantChainWriter, aggregateDraft, appendCheckpoint, derivedId, handleCommand, latestReceipt } from '@oars/ledger';
+import { type TenantChainWriter, aggregateDraft, appendCheckpoint, derivedId, handleCommand, latestReceipt, prunedBaseOf } from '@oars/ledger';
 import { ReceiptProofs } from '@oars/readmodels';
 import { type EvidenceBundle, type Receipt, buildEvidenceBundle, outOfScopeFieldOf } from '@oars/receipts';
 
@@ -57,7 +57,7 @@ export class EvidenceExporter {
   private readonly proofs: ReceiptProofs;
 
   constructor(private readonly deps: EvidenceExporterDeps) {
-    this.proofs = new ReceiptProofs(deps.sql);
+    this.proofs = new ReceiptProofs(deps.sql, prunedBaseOf(deps.store));
   }
 
   /** Builds the bundle `bundleId` of `spec` as of now (`generatedAt`), without recording it. */
