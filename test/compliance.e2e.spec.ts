@@ -1,10 +1,9 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Receipt } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
-import { createApp } from '../apps/api/src/bootstrap';
 import { TestHttp, actionBody } from './support/http';
 import { urlEncode } from './support/hostile-values';
-import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import type { StoreMode } from './support/test-runtime';
+import { startTestApp } from './support/test-app';
 
 const TENANTS = ['cmp_a', 'cmp_b', 'cmp_graph', 'cmp_bad'];
 const tokenOf = (subject: string) => `tok_${subject}_compliance_e2e`;
@@ -31,10 +30,7 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('compliance and the evidence
   let stop: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    const started = await createTestRuntime(mode, { OARS_API_TOKENS: API_TOKENS });
-    const app: NestFastifyApplication = await createApp(started.runtime, { logger: false });
-    [runtime, http] = [started.runtime, await TestHttp.listen(app)];
-    stop = () => app.close().then(started.cleanup);
+    ({ runtime, http, close: stop } = await startTestApp(mode, { OARS_API_TOKENS: API_TOKENS }));
   });
   afterAll(() => stop());
 

@@ -1,27 +1,21 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type EvidenceBundle, type TrustedKey, nodeVerifierCrypto, verifyEvidenceBundle } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
-import { createApp } from '../apps/api/src/bootstrap';
 import { HOSTILE } from './support/hostile-values';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
-import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import type { StoreMode } from './support/test-runtime';
+import { startTestApp } from './support/test-app';
 import { until } from './support/until';
 
 describe.each<StoreMode>(['embedded', 'jetstream'])('evidence exports (%s)', (mode) => {
-  let app: NestFastifyApplication;
   let http: TestHttp;
   let runtime: Runtime;
-  let cleanup: () => Promise<void>;
+  let close: () => Promise<void>;
   let keys: TrustedKey[];
   const tenantId = 'tenant_alpha';
   const window = () => ({ dateFrom: new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), dateTo: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z') });
 
   beforeAll(async () => {
-    const t = await createTestRuntime(mode);
-    runtime = t.runtime;
-    cleanup = t.cleanup;
-    app = await createApp(runtime, { logger: false });
-    http = await TestHttp.listen(app);
+    ({ runtime, http, close } = await startTestApp(mode));
     for (const toolId of ['jira', 'jira', 'slack']) {
       const res = await http.post('/v1/actions', actionBody({ tenantId, resource: { toolId, operation: 'create_ticket', target: 'project:SEC' } }), ADMIN);
       expect(res.status).toBeLessThan(300);
@@ -31,10 +25,7 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('evidence exports (%s)', (mo
     keys = (await http.get(`/v1/trust/tenants/${tenantId}/keys`)).body.items as TrustedKey[];
   });
 
-  afterAll(async () => {
-    await app.close();
-    await cleanup();
-  });
+  afterAll(() => close());
 
   it('answers a v1 export inline with a self-verifying bundle, recorded as a receipt', async () => {
     const res = await http.post<EvidenceBundle>('/v1/evidence/exports', { tenantId, framework: 'soc2', ...window() }, AUDITOR);

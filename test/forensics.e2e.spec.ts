@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ReplayEventLine, ReplaySummary } from '@oars/ops';
 import type { Receipt } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { verifyCommand, type VerifyReport } from '../apps/cli/src/commands/verify.command';
-import { createApp } from '../apps/api/src/bootstrap';
 import { HOSTILE, urlEncode, urlText } from './support/hostile-values';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
-import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import type { StoreMode } from './support/test-runtime';
+import { startTestApp } from './support/test-app';
 import { until } from './support/until';
 
 const REPLAY = '/v1/admin/forensics/replay';
@@ -18,26 +17,20 @@ const HOSTILE_IN_URL = HOSTILE.filter((h) => h.json.length < 2048);
 const HEX64 = /^[0-9a-f]{64}$/;
 
 describe.each<StoreMode>(['embedded', 'jetstream'])('forensic replay and the ledger routes over HTTP (%s)', (mode) => {
-  let app: NestFastifyApplication;
   let http: TestHttp;
   let runtime: Runtime;
-  let cleanup: () => Promise<void>;
+  let close: () => Promise<void>;
   let dir: string;
 
   beforeAll(async () => {
-    const t = await createTestRuntime(mode);
-    runtime = t.runtime;
-    cleanup = t.cleanup;
-    app = await createApp(runtime, { logger: false });
-    http = await TestHttp.listen(app);
+    ({ runtime, http, close } = await startTestApp(mode));
     dir = mkdtempSync(join(tmpdir(), 'oars-forensics-'));
     for (let i = 0; i < 6; i++) expect((await http.post('/v1/actions', actionBody(), ADMIN)).status).toBe(202);
     for (let i = 0; i < 2; i++) expect((await http.post('/v1/actions', actionBody({ tenantId: 'tenant_bravo' }), ADMIN)).status).toBe(202);
   });
 
   afterAll(async () => {
-    await app.close();
-    await cleanup();
+    await close();
     rmSync(dir, { recursive: true, force: true });
   });
 

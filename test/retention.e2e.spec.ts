@@ -2,37 +2,30 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RETENTION_SUBJECT, retentionOf } from '@oars/domain';
 import { latestReceipt } from '@oars/ledger';
 import { type InclusionProofDocument, type Receipt, type TrustedKey, nodeVerifierCrypto, verifyInclusionProof } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
-import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
-import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import type { StoreMode } from './support/test-runtime';
+import { startTestApp } from './support/test-app';
 import { until } from './support/until';
 
 describe.each<StoreMode>(['embedded', 'jetstream'])('ledger retention: archive, signed prune point, legal holds (%s)', (mode) => {
-  let app: NestFastifyApplication;
   let http: TestHttp;
   let runtime: Runtime;
-  let cleanup: () => Promise<void>;
+  let close: () => Promise<void>;
   let dir: string;
   const tenantId = 'tenant_alpha';
   const DAY = 86_400_000;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oars-retention-'));
-    const t = await createTestRuntime(mode, { OARS_ARCHIVE_DIR: dir });
-    runtime = t.runtime;
-    cleanup = t.cleanup;
-    app = await createApp(runtime, { logger: false });
-    http = await TestHttp.listen(app);
+    ({ runtime, http, close } = await startTestApp(mode, { OARS_ARCHIVE_DIR: dir }));
   });
 
   afterAll(async () => {
-    await app.close();
-    await cleanup();
+    await close();
     rmSync(dir, { recursive: true, force: true });
   });
 

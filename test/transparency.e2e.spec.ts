@@ -1,4 +1,3 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CHECKPOINT_SUBJECT, LEDGER_CHECKPOINT } from '@oars/domain';
 import { latestReceipt } from '@oars/ledger';
 import {
@@ -11,9 +10,9 @@ import {
   verifyInclusionProof,
 } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
-import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, AUDITOR, TestHttp, actionBody } from './support/http';
-import { type StoreMode, createTestRuntime } from './support/test-runtime';
+import type { StoreMode } from './support/test-runtime';
+import { startTestApp } from './support/test-app';
 import { until } from './support/until';
 
 /** Every leaf (string, number, boolean) of a JSON value, with a path and a way to change it. */
@@ -33,25 +32,17 @@ function altered<T>(doc: T, path: (string | number)[]): T {
 }
 
 describe.each<StoreMode>(['embedded', 'jetstream'])('transparency: signed checkpoints and proofs (%s)', (mode) => {
-  let app: NestFastifyApplication;
   let http: TestHttp;
   let runtime: Runtime;
-  let cleanup: () => Promise<void>;
+  let close: () => Promise<void>;
   let keys: TrustedKey[];
   const tenantId = 'tenant_alpha';
 
   beforeAll(async () => {
-    const t = await createTestRuntime(mode, { OARS_CHECKPOINT_INTERVAL_MS: '300' });
-    runtime = t.runtime;
-    cleanup = t.cleanup;
-    app = await createApp(runtime, { logger: false });
-    http = await TestHttp.listen(app);
+    ({ runtime, http, close } = await startTestApp(mode, { OARS_CHECKPOINT_INTERVAL_MS: '300' }));
   });
 
-  afterAll(async () => {
-    await app.close();
-    await cleanup();
-  });
+  afterAll(() => close());
 
   async function submit(n: number): Promise<string[]> {
     const ids: string[] = [];
