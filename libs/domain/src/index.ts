@@ -8,3 +8,4 @@ export * from './lifecycle';
 export * from './ledger';
 export * from './compliance';
 export * from './evidence';
+export * from './incidents';

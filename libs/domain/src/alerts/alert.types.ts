@@ -1,7 +1,10 @@
 import type { ReceiptResource, ReceiptRisk } from '../actions/action.types';
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
-export type AlertCode = 'POLICY_DENIED' | 'ACTION_QUARANTINED' | 'EXECUTION_FAILED' | 'HIGH_RISK_EXECUTED' | 'APPROVAL_ESCALATED';
+export type AlertCode =
+  | 'POLICY_DENIED' | 'ACTION_QUARANTINED' | 'EXECUTION_FAILED' | 'HIGH_RISK_EXECUTED' | 'APPROVAL_ESCALATED'
+  // Governance alerts (what OARS detects about itself and its tenants).
+  | 'INTEGRITY_VIOLATION' | 'POLICY_DRIFT' | 'APPROVAL_SLA_BREACHED' | 'APPROVAL_EXPIRED' | 'AUTH_FAILURE_SPIKE' | 'SLO_FAST_BURN' | 'SLO_SLOW_BURN';
 
 /** OARS v1 §2.7 AlertRecord, carried as `data.alert` of an `alert.raised` receipt (subject `alert.<id>`). */
 export interface AlertRecord {

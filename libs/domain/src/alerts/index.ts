@@ -1,1 +1,2 @@
 export * from './alert.types';
+export * from './alert-grouping';
