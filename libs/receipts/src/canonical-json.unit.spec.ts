@@ -1,4 +1,4 @@
-import { CanonicalizationError, canonicalize } from './canonical-json';
+import { CanonicalizationError, canonicalize, canonicalizeExactly } from './canonical-json';
 import { randomJson, shuffleKeys } from '../test-support/random-json';
 import { SeededRandom } from '../test-support/seeded-random';
 
@@ -104,8 +104,31 @@ describe('canonicalize (RFC 8785)', () => {
     expect(canonicalize({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
   });
 
+  it('writes what the exact path writes where the native path must step aside', () => {
+    // Array-index member names: objects keep them in numeric order, JCS sorts them as strings.
+    expect(canonicalize({ 10: 'a', 9: 'b', x: 1, '01': 2 })).toBe('{"01":2,"10":"a","9":"b","x":1}');
+    expect(canonicalize({ n: { 4294967295: 1, 4294967294: 2 } })).toBe('{"n":{"4294967294":2,"4294967295":1}}');
+    // Boxed primitives are objects to JCS here, as before.
+    expect(canonicalize({ s: new String('ab') })).toBe(canonicalizeExactly({ s: new String('ab') }));
+    expect(() => canonicalize({ m: new Map() })).toThrow(CanonicalizationError);
+    expect(() => canonicalize({ f: () => 1 })).toThrow('at $.f.');
+    expect(() => canonicalize({ b: 1n })).toThrow(CanonicalizationError);
+    expect(() => canonicalize([Number.POSITIVE_INFINITY])).toThrow('at $[0].');
+    expect(canonicalize({ d: new Date(0), u: undefined, a: [undefined, -0] })).toBe('{"a":[null,0],"d":"1970-01-01T00:00:00.000Z"}');
+    expect(canonicalize('\ud800')).toBe(canonicalizeExactly('\ud800'));
+  });
+
   describe('properties over random nested JSON', () => {
     const seeds = Array.from({ length: 20 }, (_, i) => 1000 + i);
+
+    it.each(seeds)('seed %i: the native path writes exactly what the exact path writes', (seed) => {
+      const random = new SeededRandom(seed);
+      for (let i = 0; i < 50; i++) {
+        const value = randomJson(random);
+        const shuffled = shuffleKeys(value, random);
+        expect(canonicalize(shuffled)).toBe(canonicalizeExactly(shuffled));
+      }
+    });
 
     it.each(seeds)('seed %i: key order does not matter and canonical text is a fixed point', (seed) => {
       const random = new SeededRandom(seed);

@@ -1,4 +1,4 @@
-import { sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { canonicalize } from './canonical-json';
 import { sha256Hex } from './hashing';
 import type { ReceiptSigningKey } from './receipt-signing';
@@ -8,6 +8,7 @@ import {
   CHECKPOINT_RECEIPT_TYPE,
   EVIDENCE_BUNDLE_SIGNATURE_DOMAIN,
   EVIDENCE_BUNDLE_VERSION,
+  EVIDENCE_MANIFEST_SECTIONS,
   evidenceArtifactOf,
   citedPoliciesOf,
   evidenceBundleSignatureMessage,
@@ -91,6 +92,8 @@ export function buildEvidenceBundle(input: EvidenceBundleInput, signer: Evidence
     ...(input.controls ? { controls: input.controls } : {}),
     artifacts: receipts.map(evidenceArtifactOf),
   };
+  // Each section is canonicalised once: the manifest hashes its text, and the bundle hash reuses it.
+  const sectionTexts: string[] = [];
   const unsigned: Omit<EvidenceBundle, 'integrity'> = {
     bundleVersion: EVIDENCE_BUNDLE_VERSION,
     bundleId: input.bundleId,
@@ -101,9 +104,12 @@ export function buildEvidenceBundle(input: EvidenceBundleInput, signer: Evidence
     summary: evidenceSummaryOf(receipts),
     artifactHashes: receipts.map((r) => r.integrity.receiptHash),
     ...sections,
-    manifest: evidenceManifestOf(sections, sha256Hex),
+    manifest: evidenceManifestOf(sections, (text) => {
+      sectionTexts.push(text);
+      return sha256Hex(text);
+    }),
   };
-  const bundleHash = sha256Hex(canonicalize(unsigned));
+  const bundleHash = canonicalHashOf(unsigned as unknown as Record<string, unknown>, new Map(EVIDENCE_MANIFEST_SECTIONS.map((name, i) => [name, sectionTexts[i]!])));
   const signature = signer.sign(new TextEncoder().encode(evidenceBundleSignatureMessage(bundleHash)));
   return {
     ...unsigned,
@@ -115,6 +121,25 @@ export function buildEvidenceBundle(input: EvidenceBundleInput, signer: Evidence
       signatureDomain: EVIDENCE_BUNDLE_SIGNATURE_DOMAIN,
     },
   };
+}
+
+/**
+ * SHA-256 of the RFC 8785 text of `bundle` (an object without array-index member names), fed piece
+ * by piece: JCS writes an object as its members in sorted order, so the sections' texts, written
+ * once for the manifest, are hashed in place instead of being written again inside one huge string.
+ * Equal to `sha256Hex(canonicalize(bundle))`, which the verifier computes (the builder's spec checks it).
+ */
+function canonicalHashOf(bundle: Record<string, unknown>, known: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256').update('{');
+  let first = true;
+  for (const key of Object.keys(bundle).sort()) {
+    const value = bundle[key];
+    if (value === undefined) continue;
+    if (!first) hash.update(',');
+    first = false;
+    hash.update(`${JSON.stringify(key)}:`).update(known.get(key) ?? canonicalize(value));
+  }
+  return hash.update('}').digest('hex');
 }
 
 function checkInput(input: EvidenceBundleInput, signer: EvidenceBundleSigner): void {

@@ -133,6 +133,8 @@ describe('the evidence bundle', () => {
     expect(bundle.manifest.entries.map((e) => [e.name, e.count])).toEqual([['receipts', 13], ['policies', 2], ['approvals', 2], ['keys', 1], ['proofs', 13], ['checkpoint', 1], ['controls', 2], ['artifacts', 13]]);
     const result = verifyEvidenceBundle(JSON.parse(JSON.stringify(bundle)), portableVerifierCrypto, { trustedKeys: [keyEntry] });
     expect(result).toEqual({ isValid: true, errors: [], checked: { receipts: 13, proofs: 13, policies: 2, approvals: 2, keys: 1, controls: 2, manifestEntries: 8 } });
+    // The builder hashes the canonical text piece by piece; it is the hash of the whole text.
+    expect(bundle.integrity.bundleHash).toBe(sha256Hex(canonicalize(evidenceBundleHashInput(bundle))));
   });
 
   it('refuses inputs that could not verify', () => {
