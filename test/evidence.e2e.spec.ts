@@ -70,6 +70,21 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('evidence exports (%s)', (mo
     expect(res.body.scope.toolIds).toEqual(['slack']);
   });
 
+  it('scopes a bundle to controls: only their evidence, listed per control; an unknown control is a 404 naming it', async () => {
+    const res = await http.post<EvidenceBundle>('/v1/evidence/exports', { tenantId, framework: 'soc2', ...window(), controlIds: ['CC6.2'] }, AUDITOR);
+    expect(res.status).toBe(200);
+    // CC6.2 asks for receipts that name the actor: the actions' receipts, not the key or bundle receipts.
+    expect(res.body.receipts.length).toBeGreaterThan(0);
+    expect(res.body.receipts.every((r) => r.actor !== null && r.actionId !== null)).toBe(true);
+    const all = await http.post<EvidenceBundle>('/v1/evidence/exports', { tenantId, framework: 'soc2', ...window() }, AUDITOR);
+    expect(all.body.receipts.some((r) => r.type === 'key.generated')).toBe(true);
+    expect(res.body.controls).toEqual([{ controlId: 'CC6.2', description: expect.any(String), evidenceReceiptIds: res.body.receipts.map((r) => r.receiptId) }]);
+    expect(verifyEvidenceBundle(res.body, nodeVerifierCrypto, { trustedKeys: keys })).toMatchObject({ isValid: true });
+    const unknown = await http.post('/v1/evidence/exports', { tenantId, framework: 'soc2', ...window(), controlIds: ['CC6.2', 'ART-14'] }, AUDITOR);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain('controlIds[1]');
+  });
+
   it('runs an asynchronous export as a job on request: 202, poll, download one bundle', async () => {
     const body = { tenantId, framework: 'soc2', ...window() };
     const res = await http.post('/v1/evidence/exports', body, AUDITOR, { prefer: 'respond-async', 'idempotency-key': `job-${mode}` });

@@ -10,6 +10,10 @@ import {
   verifyInclusionProof,
 } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyCommand } from '../apps/cli/src/commands/verify.command';
 import { ADMIN, AUDITOR, TestHttp, actionBody } from './support/http';
 import type { StoreMode } from './support/test-runtime';
 import { startTestApp } from './support/test-app';
@@ -89,6 +93,26 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('transparency: signed checkp
     const other = (await http.get<Receipt>(`/v1/receipts?tenantId=${tenantId}&limit=1`, AUDITOR)).body as unknown as { items: Receipt[] };
     expect(verifyInclusionProof(proof, { keys, receipt: other.items[0]!, crypto: nodeVerifierCrypto }).errors.map((e) => e.code)).toContain('leaf_hash_mismatch');
     expect(verifyInclusionProof(proof, { keys: [], receipt, crypto: nodeVerifierCrypto }).errors.map((e) => e.code)).toEqual(['unknown_signing_key']);
+  });
+
+  it('lets oars verify check a proof offline with the tenant keys and the receipt', async () => {
+    const [receiptId] = await submit(1);
+    const proof = (await http.get<InclusionProofDocument>(`/v1/receipts/${receiptId}/proof`, AUDITOR)).body;
+    const receipt = (await http.get<Receipt>(`/v1/receipts/${receiptId}`, AUDITOR)).body;
+    const dir = mkdtempSync(join(tmpdir(), 'oars-proof-'));
+    try {
+      const file = (name: string, value: unknown) => {
+        writeFileSync(join(dir, name), JSON.stringify(value));
+        return join(dir, name);
+      };
+      const keysFile = file('keys.json', { items: keys });
+      const run = async (args: string[]) => verifyCommand(args, { out: () => undefined, err: () => undefined });
+      expect(await run([file('proof.json', proof), '--keys', keysFile, '--receipt', file('receipt.json', receipt)])).toBe(0);
+      expect(await run([file('forged.json', { ...proof, leafIndex: proof.leafIndex + 1, sequence: proof.sequence + 1 }), '--keys', keysFile])).toBe(1);
+      expect(await run([join(dir, 'proof.json')])).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('proves that a later checkpoint extends an earlier one', async () => {

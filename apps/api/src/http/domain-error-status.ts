@@ -36,6 +36,7 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = 
   invalid_export_window: { status: 400 },
   export_too_large: { status: 400 },
   export_job_not_found: { status: 404, code: 'not_found' },
+  unknown_control: { status: 404, code: 'not_found' },
   export_unavailable: { status: 503 },
   proof_unavailable: { status: 503 },
   // Retention and legal holds (v1 answers a hold with request_error).

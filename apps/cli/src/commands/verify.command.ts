@@ -9,22 +9,30 @@ import {
   looksLikeEvidenceBundle,
   nodeVerifierCrypto,
   parseTrustedKeys,
+  verifyConsistencyProof,
   verifyEvidenceBundle,
+  verifyInclusionProof,
   type BundleVerification,
   type EvidenceBundleVerification,
+  type ProofVerification,
+  type Receipt,
   type TrustedKey,
 } from '@oars/receipts';
 import type { CliCommand, CliIo } from '../cli-io';
 
-const USAGE = `Usage: oars verify <file> [--keys <keys.json>] [--trust-embedded-keys] [--expect-first-sequence <n>] [--json]
+const USAGE = `Usage: oars verify <file> [--keys <keys.json>] [--receipt <receipt.json>] [--trust-embedded-keys] [--expect-first-sequence <n>] [--json]
 
 Verifies signed receipts offline: every hash and Ed25519 signature, the tenant chain (sequence and
 prevEventHash) and every action chain (prevReceiptHash). An evidence bundle is verified whole and
-offline: its hash and signature, every receipt, inclusion proof, section and manifest entry.
+offline: its hash and signature, every receipt, inclusion proof, section and manifest entry. A
+transparency proof (GET /v1/receipts/:receiptId/proof, GET /v1/transparency/consistency) is checked
+against its signed checkpoints with the keys of --keys.
 
   <file>                       one receipt (JSON), a JSON array of receipts, or NDJSON (one receipt per line,
                                or the output of oars replay / GET /v1/admin/forensics/replay), or an
-                               evidence bundle (checked with its own keys; --keys, optional, must hold its signers)
+                               evidence bundle (checked with its own keys; --keys, optional, must hold its signers),
+                               or an inclusion or consistency proof (--keys required)
+  --receipt <receipt.json>     with an inclusion proof: the receipt it proves (its hash must be the leaf)
   --keys <keys.json>           trusted public keys: the response of GET /v1/trust/tenants/:tenantId/keys,
                                or an array of {keyId, publicKeyPem}
   --trust-embedded-keys        also trust the public keys carried by key.generated / key.rotated receipts
@@ -45,6 +53,7 @@ class UsageError extends Error {
 interface VerifyArgs {
   file: string;
   keysPath?: string;
+  receiptPath?: string;
   trustEmbeddedKeys: boolean;
   expectFirstSequence?: number;
   json: boolean;
@@ -62,6 +71,7 @@ export interface EvidenceBundleReport extends EvidenceBundleVerification {
 
 export interface VerifyReport extends BundleVerification {
   file: string;
+  kind?: 'receipts';
   /** NDJSON lines that were not JSON; each is also listed in verificationErrors. */
   unreadableLines: number;
   /** Where the trusted keys came from; `trustOnFirstUse` when any came from the file itself. */
@@ -79,11 +89,17 @@ export const verifyCommand: CliCommand = async (argv, io) => {
       return 0;
     }
     const format = await detectFormat(args.file);
-    const bundle = await readEvidenceBundle(args.file, format);
-    const report = bundle ? await verifyBundleFile(args, bundle) : await verifyFile(args, format, io);
+    const document = await readSingleDocument(args.file, format);
+    const proofKind = proofKindOf(document);
+    const report = proofKind
+      ? await verifyProofFile(args, proofKind, document)
+      : looksLikeEvidenceBundle(document)
+        ? await verifyBundleFile(args, document as Record<string, unknown>)
+        : await verifyFile(args, format, io);
     if (args.json) io.out(JSON.stringify(report, null, 2));
-    else if ('kind' in report) printBundleSummary(report, io);
-    else printSummary(report, io);
+    else if (report.kind === 'evidence_bundle') printBundleSummary(report, io);
+    else if (report.kind === 'inclusion_proof' || report.kind === 'consistency_proof') printProofSummary(report as ProofReport, io);
+    else printSummary(report as VerifyReport, io);
     return report.isValid ? 0 : 1;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -100,6 +116,7 @@ function parseVerifyArgs(argv: string[]): VerifyArgs | 'help' {
       allowPositionals: true,
       options: {
         keys: { type: 'string' },
+        receipt: { type: 'string' },
         'trust-embedded-keys': { type: 'boolean', default: false },
         'expect-first-sequence': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -119,6 +136,7 @@ function parseVerifyArgs(argv: string[]): VerifyArgs | 'help' {
   return {
     file: positionals[0],
     keysPath: values.keys,
+    receiptPath: values.receipt,
     trustEmbeddedKeys: values['trust-embedded-keys'] ?? false,
     expectFirstSequence: first === undefined ? undefined : Number(first),
     json: values.json ?? false,
@@ -164,11 +182,53 @@ async function verifyBundleFile(args: VerifyArgs, bundle: Record<string, unknown
   return { file: args.file, kind: 'evidence_bundle', bundleId: bundle.bundleId, tenantId: bundle.tenantId, trustedKeys: trustedKeys?.length ?? 0, ...result };
 }
 
+/** `--json` output for a transparency proof. */
+export interface ProofReport extends ProofVerification {
+  file: string;
+  kind: 'inclusion_proof' | 'consistency_proof';
+  trustedKeys: number;
+}
+
+/** An inclusion proof names its leaf and checkpoint; a consistency proof its two tree sizes. */
+function proofKindOf(document: unknown): ProofReport['kind'] | null {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return null;
+  const d = document as Record<string, unknown>;
+  if ('leafHash' in d && 'hashes' in d && 'checkpoint' in d) return 'inclusion_proof';
+  if ('oldSize' in d && 'newSize' in d && 'hashes' in d) return 'consistency_proof';
+  return null;
+}
+
+async function verifyProofFile(args: VerifyArgs, kind: ProofReport['kind'], document: unknown): Promise<ProofReport> {
+  if (!args.keysPath) throw new UsageError('a proof is checked against its signed checkpoints: pass --keys <keys.json> (the tenant trust endpoint response).');
+  const keys = await readKeysFile(args.keysPath);
+  let result: ProofVerification;
+  if (kind === 'inclusion_proof') {
+    let receipt: Receipt | undefined;
+    if (args.receiptPath) {
+      try {
+        receipt = JSON.parse(await readFile(args.receiptPath, 'utf8')) as Receipt;
+      } catch (error) {
+        throw new UsageError(`--receipt ${args.receiptPath} is not a readable JSON receipt: ${(error as Error).message}`);
+      }
+    }
+    result = verifyInclusionProof(document, { keys, receipt, crypto: nodeVerifierCrypto });
+  } else {
+    result = verifyConsistencyProof(document, { keys, crypto: nodeVerifierCrypto });
+  }
+  return { file: args.file, kind, trustedKeys: keys.length, ...result };
+}
+
+function printProofSummary(report: ProofReport, io: CliIo): void {
+  io.out(`Verified ${report.kind === 'inclusion_proof' ? 'inclusion' : 'consistency'} proof from ${basename(report.file)} against ${report.trustedKeys} trusted keys`);
+  for (const e of report.errors.slice(0, MAX_LISTED_ERRORS)) io.out(`  - ${e.path || '(proof)'}: ${e.code}: ${e.message}`);
+  io.out(`Result:     ${report.isValid ? 'VALID' : 'INVALID'}`);
+}
+
 /**
- * The file's document when it is an evidence bundle (see `looksLikeEvidenceBundle`), else null: a
- * bundle is one JSON document, pretty-printed or on one line. Reads an NDJSON file's first line only.
+ * The file's document when it is one JSON document (an evidence bundle or a proof, pretty-printed
+ * or on one line), else null. Reads an NDJSON file's first line only.
  */
-async function readEvidenceBundle(file: string, format: Format): Promise<Record<string, unknown> | null> {
+async function readSingleDocument(file: string, format: Format): Promise<unknown> {
   let document: unknown = null;
   try {
     if (format === 'json') {
@@ -190,7 +250,7 @@ async function readEvidenceBundle(file: string, format: Format): Promise<Record<
   } catch {
     return null; // not one JSON document: receipts, whose reader names the bad lines
   }
-  return looksLikeEvidenceBundle(document) ? (document as Record<string, unknown>) : null;
+  return document;
 }
 
 async function readKeysFile(path: string): Promise<TrustedKey[]> {

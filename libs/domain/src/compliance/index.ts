@@ -9,3 +9,4 @@ export * from './compliance.state';
 export * from './compliance.decide';
 export * from './coverage-window';
 export * from './coverage';
+export * from './receipt-evidence';

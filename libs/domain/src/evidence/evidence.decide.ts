@@ -15,7 +15,7 @@ const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 export class EvidenceError extends Error {
   constructor(
-    readonly code: 'invalid_export_window' | 'export_job_not_found' | 'export_job_finished',
+    readonly code: 'invalid_export_window' | 'export_job_not_found' | 'export_job_finished' | 'unknown_control',
     message: string,
     /** The request field at fault, when one is. */
     readonly field?: string,

@@ -8,6 +8,9 @@ import {
   type EvidenceJobState,
   type ExportScope,
   LEDGER_CHECKPOINT,
+  EvidenceError,
+  controlEvidenceOf,
+  controlsToScan,
   decideEvidence,
   evidenceExportSubject,
   evidenceJobStateOf,
@@ -15,8 +18,8 @@ import {
 } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
 import { type TenantChainWriter, aggregateDraft, appendCheckpoint, derivedId, handleCommand, latestReceipt, prunedBaseOf } from '@oars/ledger';
-import { ReceiptProofs } from '@oars/readmodels';
-import { type EvidenceBundle, type Receipt, buildEvidenceBundle, outOfScopeFieldOf } from '@oars/receipts';
+import { ReceiptProofs, listControlMappings } from '@oars/readmodels';
+import { type EvidenceBundle, type EvidenceControl, type Receipt, buildEvidenceBundle, outOfScopeFieldOf } from '@oars/receipts';
 
 /** What an export is of: the tenant, the framework label and the scope. */
 export interface EvidenceExportSpec {
@@ -65,7 +68,7 @@ export class EvidenceExporter {
     const { tenantId } = spec;
     const head = (await this.deps.store.head(tenantId)).sequence;
     await this.reach(tenantId, head);
-    const receipts = await this.receiptsInScope(spec, maxReceipts);
+    const { receipts, controls } = await this.withControls(spec, await this.receiptsInScope(spec, maxReceipts));
     const last = receipts.length > 0 ? receipts[receipts.length - 1]!.sequence : 0;
     let checkpoint = await latestReceipt(this.deps.store, tenantId, CHECKPOINT_SUBJECT);
     if (last > 0 && (!checkpoint || treeOf(checkpoint).treeSize < last)) {
@@ -78,7 +81,7 @@ export class EvidenceExporter {
     if (tree) await this.reach(tenantId, tree.treeSize);
     const log = tree ? await this.proofs.log(tenantId, tree) : { inclusionProof: () => [] };
     return buildEvidenceBundle(
-      { bundleId, tenantId, framework: spec.framework, generatedAt, scope: spec.scope, receipts, keys: ring.keys, checkpoint: receipts.length > 0 ? checkpoint : null, log },
+      { bundleId, tenantId, framework: spec.framework, generatedAt, scope: spec.scope, receipts, keys: ring.keys, checkpoint: receipts.length > 0 ? checkpoint : null, log, ...(controls ? { controls } : {}) },
       signer,
     );
   }
@@ -199,6 +202,27 @@ export class EvidenceExporter {
       if (rows.length < PAGE) return out;
       after = Number(rows[rows.length - 1]!.sequence);
     }
+  }
+
+  /**
+   * With `controlIds` in the scope: each must be a control of the framework (shipped, or the
+   * tenant's own mapping), the bundle keeps only the receipts that are evidence of at least one of
+   * them, and its `controls` section lists each control's evidence.
+   */
+  private async withControls(spec: EvidenceExportSpec, receipts: Receipt[]): Promise<{ receipts: Receipt[]; controls?: EvidenceControl[] }> {
+    const wanted = spec.scope.controlIds;
+    if (!wanted) return { receipts };
+    const known = controlsToScan(spec.framework, await listControlMappings(this.deps.sql, spec.tenantId, spec.framework));
+    const controls = wanted.map((controlId, i) => {
+      const control = known.find((c) => c.controlId === controlId);
+      if (!control) throw new EvidenceError('unknown_control', `controlIds[${i}] ${controlId} is not a ${spec.framework} control (shipped or mapped by the tenant).`, `controlIds[${i}]`);
+      return { control, evidenceReceiptIds: new Set(controlEvidenceOf(control, receipts, spec.framework)) };
+    });
+    const kept = receipts.filter((r) => controls.some((c) => c.evidenceReceiptIds.has(r.receiptId)));
+    return {
+      receipts: kept,
+      controls: controls.map(({ control, evidenceReceiptIds }) => ({ controlId: control.controlId, description: control.controlDescription, evidenceReceiptIds: [...evidenceReceiptIds] })),
+    };
   }
 
   private async reach(tenantId: string, sequence: number): Promise<void> {
