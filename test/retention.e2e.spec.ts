@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RETENTION_SUBJECT, retentionOf } from '@oars/domain';
 import { latestReceipt } from '@oars/ledger';
 import { type InclusionProofDocument, type Receipt, type TrustedKey, nodeVerifierCrypto, verifyInclusionProof } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
+import { verifyCommand } from '../apps/cli/src/commands/verify.command';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
 import type { StoreMode } from './support/test-runtime';
 import { startTestApp } from './support/test-app';
@@ -88,6 +89,10 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('ledger retention: archive, 
     expect(createHash('sha256').update(archived).digest('hex')).toBe(outcome.archive.sha256);
     const lines = archived.trimEnd().split('\n').map((l) => JSON.parse(l) as Receipt);
     expect(lines.map((r) => r.sequence)).toEqual(Array.from({ length: outcome.prunedThrough }, (_, i) => i + 1));
+    // The archive verifies offline as the stream's first events.
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify((await http.get(`/v1/trust/tenants/${tenantId}/keys`)).body));
+    expect(await verifyCommand([outcome.archive.location, '--keys', keysFile, '--expect-first-sequence', '1'], { out: () => undefined, err: () => undefined })).toBe(0);
     const retention = await latestReceipt(runtime.store, tenantId, RETENTION_SUBJECT);
     expect(retention!.type).toBe('ledger.retention_applied');
     expect(retentionOf(retention!.data).lastPrune).toMatchObject({ prunedThrough: outcome.prunedThrough, lastReceiptHash: lines[lines.length - 1]!.integrity.receiptHash });
