@@ -169,6 +169,28 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('ops console in headless Chr
     }
   }, 120_000);
 
+  it('shows the open incidents with the time left to acknowledge, acknowledges one, and shows its timeline', async () => {
+    // The forged receipt above raised INTEGRITY_VIOLATION, which opened a SEV1 incident.
+    const row = page.locator('#panel-incidents li', { hasText: 'INTEGRITY_VIOLATION' });
+    await pollText(page, '#panel-incidents', (t) => t.includes('INTEGRITY_VIOLATION') && /left to acknowledge|overdue by/.test(t), 'the integrity incident with its time left', 60_000);
+    expect(await row.locator('.badge').textContent()).toBe('SEV1');
+    const incidentId = (await row.getAttribute('data-incident-id'))!;
+    const countdown = await row.getByTestId('ack-countdown').textContent();
+    await pollText(page, `#panel-incidents li[data-incident-id="${incidentId}"] [data-testid="ack-countdown"]`, (t) => t !== countdown, 'the time left to tick');
+
+    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    await pollText(page, '[data-testid="incident-notice"]', (t) => t.includes(`Acknowledged ${incidentId}`), 'the acknowledgement');
+    await pollText(page, `#panel-incidents li[data-incident-id="${incidentId}"]`, (t) => t.includes('acknowledged by admin_user'), 'the row to show who acknowledged');
+    expect(await row.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    expect((await http.get(`/v1/incidents/${incidentId}`, ADMIN)).body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin_user' });
+
+    await row.getByRole('button', { name: 'Timeline' }).click();
+    await pollText(page, '[data-testid="incident-timeline"]', (t) => ['Opened', 'Escalated', 'Acknowledged'].every((s) => t.includes(s)), 'the incident timeline');
+    expect(await row.getByRole('button', { name: 'Timeline' }).getAttribute('aria-expanded')).toBe('true');
+    await saveScreenshot(page, `console-incidents-${mode}`);
+    expect(pageProblems).toEqual([]);
+  }, 120_000);
+
   it('signs out and forgets the token', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await pollText(page, '#sign-in-error', (t) => t.includes('Signed out'), 'the sign-in form');

@@ -45,6 +45,8 @@ interface Setup {
   jobId: string;
   holdId: string;
   checkpointTreeSize: number;
+  incidentId: string;
+  rotationId: string;
 }
 
 function routes(s: Setup): Route[] {
@@ -55,6 +57,7 @@ function routes(s: Setup): Route[] {
   const riskConfig = { baseScore: 10, inheritDefaults: true, operations: { create_ticket: { weight: 5, signal: 'ticket' } }, targets: [{ contains: 'prod', weight: 20, signal: 'prod' }], dataTypes: [{ dataType: 'pii', weight: 10, signal: 'pii' }] };
   const action = { params: { actionId: s.executed.actionId } };
   const tenant = { params: T };
+  const incident = { params: { incidentId: s.incidentId } };
   return [
     { method: 'GET', path: '/health' },
     { method: 'GET', path: '/health/ready' },
@@ -96,6 +99,10 @@ function routes(s: Setup): Route[] {
     { method: 'GET', path: '/v1/admin/ops/dashboard', query: T },
     { method: 'GET', path: '/v1/admin/ops/slo' },
     { method: 'GET', path: '/v1/admin/ops/integrity', query: T },
+    { method: 'GET', path: '/v1/admin/ops/alert-routing', query: T },
+    { method: 'POST', path: '/v1/admin/ops/alert-routing', body: { ...T, severity: 'high', channels: ['slack_secops', 'pagerduty'], escalationMinutes: 15 } },
+    { method: 'GET', path: '/v1/admin/ops/alert-deliveries', query: { ...T, status: 'dead', alertId: 'alrt_x', channelId: 'slack_secops', limit: '5', cursor: 'x' } },
+    { method: 'POST', path: '/v1/admin/ops/alert-deliveries/:deliveryId/replay', params: { deliveryId: 'dlv_00000000000000000000000000000000' }, body: T },
     { method: 'GET', path: '/v1/security-events', query: { ...T, limit: '5', cursor: 'x' } },
     { method: 'GET', path: '/v1/admin/security/mtls/status' },
     // Transparency, evidence and compliance, the ledger and forensics.
@@ -121,6 +128,20 @@ function routes(s: Setup): Route[] {
     { method: 'POST', path: '/v1/admin/ledger/holds', body: { ...T, reason: 'another hold', incidentId: 'inc_1' } },
     { method: 'POST', path: '/v1/admin/ledger/holds/:holdId/release', params: { holdId: s.holdId }, body: T },
     { method: 'GET', path: '/v1/admin/forensics/replay', query: { ...T, fromSequence: '1', toSequence: '3' } },
+    // Incidents, incident command and on-call (docs/incidents.md).
+    { method: 'GET', path: '/v1/incidents', query: { ...T, status: 'open', severity: 'SEV3', limit: '5', cursor: 'x' } },
+    { method: 'GET', path: '/v1/incidents/:incidentId', ...incident },
+    { method: 'POST', path: '/v1/incidents', body: { ...T, severity: 'SEV3', commander: 'carol', summary: 'Fuzzed incident' } },
+    { method: 'POST', path: '/v1/incidents/:incidentId/acknowledge', ...incident, body: T },
+    { method: 'POST', path: '/v1/incidents/:incidentId/updates', ...incident, body: { ...T, message: 'Investigating.', stage: 'investigating' } },
+    { method: 'POST', path: '/v1/incidents/:incidentId/preserve-evidence', ...incident, body: { ...T, tenantIds: [TENANT] } },
+    { method: 'POST', path: '/v1/incidents/:incidentId/resolve', ...incident, body: { ...T, resolution: 'Certificate renewed.' } },
+    { method: 'POST', path: '/v1/incidents/:incidentId/close', ...incident, body: { ...T, rca: { summary: 'Outage', rootCause: 'Expired certificate', impact: 'Delays' }, correctiveActions: [{ description: 'Alert on expiry', owner: 'dave', dueDate: '2026-07-01', status: 'open' }] } },
+    { method: 'POST', path: '/v1/incidents/:incidentId/corrective-actions/:correctiveActionId', params: { incidentId: s.incidentId, correctiveActionId: 'ca_1' }, body: { ...T, status: 'done' } },
+    { method: 'GET', path: '/v1/admin/oncall/rotations', query: T },
+    { method: 'POST', path: '/v1/admin/oncall/rotations', body: { ...T, name: 'Fuzz rotation', members: ['ann', 'bob'], handoff: { every: 'week', at: '09:00', weekday: 'monday' }, startsAt: '2026-03-02T09:00:00Z' } },
+    { method: 'POST', path: '/v1/admin/oncall/rotations/:rotationId/overrides', params: { rotationId: s.rotationId }, body: { ...T, role: 'primary', userId: 'dan', from: new Date().toISOString(), to: new Date(Date.now() + 86_400_000).toISOString(), reason: 'covering' } },
+    { method: 'GET', path: '/v1/admin/oncall/now', query: { ...T, at: '2026-03-03T00:00:00Z' } },
   ];
 }
 
@@ -287,7 +308,9 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('hostile input on every rout
     const job = await http.post('/v1/evidence/exports', { tenantId: TENANT, framework: 'soc2', ...window }, AUDITOR, { prefer: 'respond-async' });
     const hold = await http.post('/v1/admin/ledger/holds', { tenantId: TENANT, reason: 'fuzzing evidence' }, ADMIN);
     const proof = await http.get(`/v1/receipts/${executed.body.receiptId}/proof`, AUDITOR);
-    expect([job.status, hold.status, proof.status]).toEqual([202, 201, 200]);
+    const declared = await http.post('/v1/incidents', { tenantId: TENANT, severity: 'SEV3', commander: 'carol', summary: 'Fuzzing incident' }, ADMIN);
+    const rotation = await http.post('/v1/admin/oncall/rotations', { tenantId: TENANT, name: 'Fuzz', members: ['ann'], handoff: { every: 'day', at: '09:00' } }, ADMIN);
+    expect([job.status, hold.status, proof.status, declared.status, rotation.status]).toEqual([202, 201, 200, 201, 201]);
     // The job ends before the fuzzing starts: its receipt must not land during a refused request.
     await until('the export job to end', async () => (await http.get(`/v1/evidence/exports/${job.body.jobId}`, AUDITOR)).body.status === 'completed', 20_000);
     return {
@@ -300,6 +323,8 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('hostile input on every rout
       jobId: job.body.jobId,
       holdId: hold.body.holdId,
       checkpointTreeSize: proof.body.treeSize,
+      incidentId: declared.body.incidentId,
+      rotationId: rotation.body.rotationId,
     };
   }
 

@@ -13,6 +13,8 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { OpsModule } from './ops/ops.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ComplianceModule } from './compliance/compliance.module';
+import { AlertingModule } from './alerting/alerting.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { SubmitActionHandler } from './actions/submit-action.handler';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
@@ -64,6 +66,8 @@ export class AppModule {
         CqrsModule.forRoot(),
         PoliciesModule,
         ComplianceModule,
+        AlertingModule,
+        IncidentsModule,
         ApprovalsModule,
         LifecycleModule,
         OpsModule,

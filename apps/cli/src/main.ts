@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from '@oars/config';
+import { JetStreamEventStore } from '@oars/eventstore';
 import { openStores } from '@oars/runtime';
 import { type CliCommand, processIo } from './cli-io';
+import { makeAlertsCommand } from './commands/alerts-tail.command';
 import { makeProjectionsCommand } from './commands/projections.command';
 import { makeReplayCommand } from './commands/replay.command';
 import { verifyCommand } from './commands/verify.command';
@@ -18,6 +20,8 @@ Commands:
                                      replay their tenants: resolved, or parked with the new reason
   replay --tenant t [--from n] [--to n] --verify [--out file]
                                      replay a stream from the event store, verified, as NDJSON
+  alerts tail [--tenant t] [--severity s] [--json]
+                                     print alerts live as they are raised
 
 Configuration comes from the same environment variables as the server (see README).`;
 
@@ -27,6 +31,11 @@ const COMMANDS: Record<string, CliCommand> = {
   verify: verifyCommand,
   projections: makeProjectionsCommand(openFromEnv),
   replay: makeReplayCommand(openFromEnv, { stdout: process.stdout }),
+  alerts: makeAlertsCommand(async () => {
+    const config = loadConfig();
+    const { store, close } = await openStores(config);
+    return { store, nats: store instanceof JetStreamEventStore ? store.connection : null, region: config.region, subjectPrefix: config.subjectPrefix, close };
+  }),
 };
 
 async function main(argv: string[]): Promise<number> {

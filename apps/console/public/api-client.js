@@ -6,28 +6,33 @@
  */
 
 export function createApiClient(token) {
-  /** GET `path`; `auth: false` for the unauthenticated endpoints (/metrics, /health). */
-  async function get(path, { auth = true } = {}) {
+  async function request(method, path, { auth = true, body } = {}) {
     const headers = { accept: 'application/json, text/plain;q=0.9' };
     if (auth) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     let res;
     try {
-      res = await fetch(path, { headers, cache: 'no-store', credentials: 'omit', redirect: 'error' });
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'omit', redirect: 'error' });
     } catch {
       return { status: 0, ok: false, body: null };
     }
     const text = await res.text();
-    let body = text;
+    let parsed = text;
     if ((res.headers.get('content-type') ?? '').includes('json')) {
       try {
-        body = JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch {
-        body = text;
+        parsed = text;
       }
     }
-    return { status: res.status, ok: res.ok, body };
+    return { status: res.status, ok: res.ok, body: parsed };
   }
-  return { get };
+  return {
+    /** GET `path`; `auth: false` for the unauthenticated endpoints (/metrics, /health). */
+    get: (path, { auth = true } = {}) => request('GET', path, { auth }),
+    /** POST `body` as JSON to `path` (the console's only write: acknowledging an incident). */
+    post: (path, body) => request('POST', path, { body }),
+  };
 }
 
 /** Why a panel cannot show an answer, in words for the panel. */

@@ -2,6 +2,7 @@
 
 import { createApiClient } from './api-client.js';
 import { el, timeOf } from './dom.js';
+import { incidentsState, loadIncidents, renderIncidents, tickCountdowns, wireIncidents } from './incidents-view.js';
 import { resetPanels } from './panel.js';
 import { renderDecisions, renderGolden, renderSlo } from './panels-signals.js';
 import { renderAlerts, renderApprovals, renderIntegrity, renderProjections, renderSecurity } from './panels-status.js';
@@ -13,6 +14,15 @@ const HISTORY = 60;
 
 const $ = (id) => document.getElementById(id);
 let poller = null;
+/** The incidents panel's state for the tenant shown (null when none is). */
+let incidents = null;
+
+async function refreshIncidents() {
+  const state = incidents;
+  if (!state) return;
+  const part = await loadIncidents(state);
+  if (state === incidents) renderIncidents(part);
+}
 
 /** Polls one tenant until stopped; each refresh starts 2 s after the previous one finished. */
 function startPolling(token, tenantId) {
@@ -22,13 +32,16 @@ function startPolling(token, tenantId) {
   const history = Object.fromEntries(SIGNAL_KEYS.map((k) => [k, []]));
   const run = { stopped: false, timer: null };
   poller = run;
+  const ownIncidents = incidentsState(api, tenantId);
+  incidents = ownIncidents;
   const tick = async () => {
     try {
-      const view = await loadTenantView(api, tenantId, memory);
+      const [view, incidentsPart] = await Promise.all([loadTenantView(api, tenantId, memory), loadIncidents(ownIncidents)]);
       if (run.stopped) return;
       if (view.unauthorized) return signOut('The API rejected this token (401). Sign in again.');
       for (const k of SIGNAL_KEYS) history[k] = [...history[k], view.golden[k]].slice(-HISTORY);
       render(view, history);
+      renderIncidents(incidentsPart);
       $('live-status').textContent = `Live · updated ${timeOf(new Date(view.at).toISOString())}`;
     } catch (err) {
       $('live-status').textContent = `Refresh failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -39,6 +52,7 @@ function startPolling(token, tenantId) {
 }
 
 function stopPolling() {
+  incidents = null;
   if (!poller) return;
   poller.stopped = true;
   clearTimeout(poller.timer);
@@ -123,5 +137,7 @@ $('tenant-form').addEventListener('submit', (event) => {
 });
 
 $('sign-out').addEventListener('click', () => signOut('Signed out.'));
+wireIncidents(() => incidents, refreshIncidents);
+setInterval(() => tickCountdowns(), 1000);
 
 if (session.token()) showSignedIn();

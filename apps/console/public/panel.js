@@ -23,7 +23,8 @@ export function renderPanel(id, part, build) {
     return;
   }
   const { nodes, source: text } = build(part);
-  body.replaceChildren(...nodes);
+  // replaceChildren would insert null as the text "null": optional nodes are left out.
+  body.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined));
   source.textContent = text ? `Source: ${text}` : '';
 }
 

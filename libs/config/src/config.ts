@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { type HttpConnectorConfig, parseHttpConnectors } from './http-connectors.config';
+import { type AlertDeliveryConfig, DEFAULT_PAGERDUTY_EVENTS_URL, parseAlertChannels } from './alert-channels.config';
 
 export type EventStoreKind = 'embedded' | 'jetstream';
 
@@ -50,7 +51,24 @@ export interface OarsConfig {
   httpConnectors: HttpConnectorConfig[];
   /** How long `POST /v1/actions` waits for an HTTP connector's outcome before answering `approved` (0 = never waits). */
   connectorWaitMs: number;
+  /** Outbound alert delivery (OARS_ALERT_*, docs/alerting.md): channels, retries with backoff, rate limits, circuit breakers. */
+  alerting: AlertDeliveryConfig;
+  /** Governance alerts (docs/governance-alerts.md): how often measured signals (auth failures, SLO burn) are evaluated (ms). */
+  governanceEvalIntervalMs: number;
+  /** A tenant with more auth failures than this in one window raises AUTH_FAILURE_SPIKE. */
+  authFailureSpikeThreshold: number;
+  /** The window auth failures are counted over (seconds). */
+  authFailureSpikeWindowSeconds: number;
+  /** Events an SLO's long window must hold before a burn raises SLO_FAST_BURN / SLO_SLOW_BURN. */
+  sloBurnMinEvents: number;
+  /** Seconds an incident of each severity may stay unacknowledged before it escalates (OARS_INCIDENT_ACK_TARGETS; docs/incidents.md). */
+  incidentAckTargetSeconds: SeveritySeconds;
+  /** Required interval between status updates of a declared incident, per severity (OARS_INCIDENT_UPDATE_INTERVALS). */
+  incidentUpdateIntervalSeconds: SeveritySeconds;
 }
+
+/** Seconds per incident severity. */
+export type SeveritySeconds = Readonly<Record<'SEV1' | 'SEV2' | 'SEV3', number>>;
 
 /** The OARS v1 development step-up code. */
 export const DEV_STEP_UP_CODE = 'stepup_dev_code';
@@ -91,6 +109,26 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+/** A JSON object of seconds per severity (`{"SEV1":300}`); severities left out keep their default. */
+function severitySeconds(env: Env, name: string, fallback: SeveritySeconds): SeveritySeconds {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a JSON object of seconds per severity, e.g. {"SEV1":300}');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(name, 'must be a JSON object of seconds per severity, e.g. {"SEV1":300}');
+  const out = { ...fallback };
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key !== 'SEV1' && key !== 'SEV2' && key !== 'SEV3') throw new ConfigError(name, `has an unknown severity "${key}" (SEV1, SEV2 or SEV3)`);
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 604_800) throw new ConfigError(name, `${key} must be an integer number of seconds from 1 to 604800`);
+    out[key] = value as number;
+  }
+  return out;
+}
+
 function url(env: Env, name: string, schemes: string[]): string | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
@@ -125,6 +163,8 @@ export function loadConfig(env: Env = process.env): OarsConfig {
 
   const region = str(env, 'OARS_REGION', 'local');
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(region)) throw new ConfigError('OARS_REGION', `must match [A-Za-z0-9_-]{1,32}, got "${region}"`);
+  // Alerts are published on `<subjectPrefix>.alerts.<region>.…`, which a region of that name would capture.
+  if (region.toLowerCase() === 'alerts') throw new ConfigError('OARS_REGION', 'must not be "alerts" (reserved for the alert subjects)');
   const streamPrefix = str(env, 'OARS_STREAM_PREFIX', 'OARS');
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(streamPrefix)) throw new ConfigError('OARS_STREAM_PREFIX', `must match [A-Za-z0-9_-]{1,32}`);
   const subjectPrefix = str(env, 'OARS_SUBJECT_PREFIX', 'oars');
@@ -147,6 +187,8 @@ export function loadConfig(env: Env = process.env): OarsConfig {
 
   const httpConnectors = parseHttpConnectors(env.OARS_HTTP_CONNECTORS);
   if (!httpConnectors.ok) throw new ConfigError('OARS_HTTP_CONNECTORS', httpConnectors.problem);
+  const alertChannels = parseAlertChannels(env.OARS_ALERT_CHANNELS, env.OARS_ALERT_WEBHOOK_URL);
+  if (!alertChannels.ok) throw new ConfigError(alertChannels.variable, alertChannels.problem);
 
   return {
     nodeEnv,
@@ -181,6 +223,24 @@ export function loadConfig(env: Env = process.env): OarsConfig {
     stepUpSharedCode,
     httpConnectors: httpConnectors.connectors,
     connectorWaitMs: int(env, 'OARS_CONNECTOR_WAIT_MS', 0, 0, 30_000),
+    alerting: {
+      channels: alertChannels.channels,
+      pagerDutyEventsUrl: url(env, 'OARS_PAGERDUTY_EVENTS_URL', ['http', 'https']) ?? DEFAULT_PAGERDUTY_EVENTS_URL,
+      allowPrivateNetwork: bool(env, 'OARS_ALERT_ALLOW_PRIVATE_NETWORK', false),
+      maxAttempts: int(env, 'OARS_ALERT_MAX_ATTEMPTS', 10, 1, 100),
+      firstBackoffMs: int(env, 'OARS_ALERT_BACKOFF_MS', 1000, 1, 3_600_000),
+      maxBackoffMs: int(env, 'OARS_ALERT_MAX_BACKOFF_MS', 300_000, 1, 86_400_000),
+      timeoutMs: int(env, 'OARS_ALERT_TIMEOUT_MS', 5000, 1, 60_000),
+      breakerFailures: int(env, 'OARS_ALERT_BREAKER_FAILURES', 5, 0, 1000),
+      breakerCooldownMs: int(env, 'OARS_ALERT_BREAKER_COOLDOWN_MS', 30_000, 1, 3_600_000),
+      concurrency: int(env, 'OARS_ALERT_DELIVERY_CONCURRENCY', 16, 1, 256),
+    },
+    governanceEvalIntervalMs: int(env, 'OARS_GOVERNANCE_EVAL_INTERVAL_MS', 30_000, 100, 3_600_000),
+    authFailureSpikeThreshold: int(env, 'OARS_AUTH_FAILURE_SPIKE_THRESHOLD', 20, 1, 1_000_000),
+    authFailureSpikeWindowSeconds: int(env, 'OARS_AUTH_FAILURE_SPIKE_WINDOW_SECONDS', 60, 10, 3600),
+    sloBurnMinEvents: int(env, 'OARS_SLO_BURN_MIN_EVENTS', 100, 1, 1_000_000_000),
+    incidentAckTargetSeconds: severitySeconds(env, 'OARS_INCIDENT_ACK_TARGETS', { SEV1: 300, SEV2: 900, SEV3: 3600 }),
+    incidentUpdateIntervalSeconds: severitySeconds(env, 'OARS_INCIDENT_UPDATE_INTERVALS', { SEV1: 1800, SEV2: 3600, SEV3: 14_400 }),
   };
 }
 

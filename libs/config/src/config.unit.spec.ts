@@ -7,6 +7,12 @@ describe('loadConfig', () => {
     expect(c.dataDir).toMatch(/data$/);
     expect(c).toMatchObject({ projectorCoalesceMs: 25, projectorNice: 10, projectorMetricsPort: 9464, integrityMaxReceiptsPerSecond: 1000, integrityNice: 19 });
     expect(loadConfig({ OARS_PROJECTOR_COALESCE_MS: '0', OARS_INTEGRITY_NICE: '0' })).toMatchObject({ projectorCoalesceMs: 0, integrityNice: 0 });
+    expect(c).toMatchObject({ governanceEvalIntervalMs: 30_000, authFailureSpikeThreshold: 20, authFailureSpikeWindowSeconds: 60, sloBurnMinEvents: 100 });
+  });
+
+  it('takes incident acknowledgement targets and update intervals in seconds per severity, defaults for the rest', () => {
+    expect(loadConfig({})).toMatchObject({ incidentAckTargetSeconds: { SEV1: 300, SEV2: 900, SEV3: 3600 }, incidentUpdateIntervalSeconds: { SEV1: 1800, SEV2: 3600, SEV3: 14_400 } });
+    expect(loadConfig({ OARS_INCIDENT_ACK_TARGETS: '{"SEV1":1,"SEV3":7200}' }).incidentAckTargetSeconds).toEqual({ SEV1: 1, SEV2: 900, SEV3: 7200 });
   });
 
   it('selects JetStream when NATS_URL is set, and then needs DATABASE_URL', () => {
@@ -29,6 +35,15 @@ describe('loadConfig', () => {
     [{ OARS_INTEGRITY_NICE: '20' }, 'OARS_INTEGRITY_NICE'],
     [{ OARS_PROJECTOR_NICE: 'low' }, 'OARS_PROJECTOR_NICE'],
     [{ OARS_PROJECTOR_METRICS_PORT: '70000' }, 'OARS_PROJECTOR_METRICS_PORT'],
+    [{ OARS_REGION: 'Alerts' }, 'OARS_REGION'],
+    [{ OARS_GOVERNANCE_EVAL_INTERVAL_MS: '10' }, 'OARS_GOVERNANCE_EVAL_INTERVAL_MS'],
+    [{ OARS_AUTH_FAILURE_SPIKE_THRESHOLD: '0' }, 'OARS_AUTH_FAILURE_SPIKE_THRESHOLD'],
+    [{ OARS_AUTH_FAILURE_SPIKE_WINDOW_SECONDS: '5' }, 'OARS_AUTH_FAILURE_SPIKE_WINDOW_SECONDS'],
+    [{ OARS_SLO_BURN_MIN_EVENTS: 'many' }, 'OARS_SLO_BURN_MIN_EVENTS'],
+    [{ OARS_INCIDENT_ACK_TARGETS: '{"SEV1":0}' }, 'OARS_INCIDENT_ACK_TARGETS'],
+    [{ OARS_INCIDENT_ACK_TARGETS: '{"SEV4":60}' }, 'OARS_INCIDENT_ACK_TARGETS'],
+    [{ OARS_INCIDENT_UPDATE_INTERVALS: '[1800]' }, 'OARS_INCIDENT_UPDATE_INTERVALS'],
+    [{ OARS_INCIDENT_UPDATE_INTERVALS: 'SEV1=30' }, 'OARS_INCIDENT_UPDATE_INTERVALS'],
   ])('names the bad variable: %j', (env, variable) => {
     let error: unknown;
     try {

@@ -9,3 +9,5 @@ export * from './ledger';
 export * from './compliance';
 export * from './evidence';
 export * from './incidents';
+export * from './oncall';
+export * from './alerting';

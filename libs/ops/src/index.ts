@@ -19,3 +19,5 @@ export { NatsConnectionWatch, type NatsConnectionStatus, type NatsConnectionStat
 export { OpsSampler, type OpsSample } from './signals/ops-sampler';
 export { EventLoopWatch, type EventLoopSnapshot } from './signals/event-loop.watch';
 export * from './forensics/stream-replay';
+export * from './governance';
+export * from './alerting';

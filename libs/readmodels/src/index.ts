@@ -19,3 +19,5 @@ export * from './ops';
 export * from './dead-letters';
 export * from './receipts/receipt-proofs';
 export * from './evidence';
+export * from './incidents';
+export * from './alerting';

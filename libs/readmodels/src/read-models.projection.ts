@@ -9,6 +9,8 @@ import { insertReceipts } from './receipts/receipts.projection';
 import { opsProjection } from './ops/ops.projection';
 import { controlMappingsProjection } from './evidence/control-mappings.projection';
 import { evidenceGraphProjection } from './evidence/evidence-graph.projection';
+import { incidentsProjection } from './incidents/incidents.projection';
+import { alertDeliveriesProjection } from './alerting/alert-deliveries.projection';
 import { storableExecutor } from './storable-text';
 
 /**
@@ -24,6 +26,8 @@ export const READ_MODEL_PROJECTIONS: readonly ReadModelProjection[] = [
   opsProjection,
   controlMappingsProjection,
   evidenceGraphProjection,
+  incidentsProjection,
+  alertDeliveriesProjection,
 ];
 
 /** Their checkpoint names. */

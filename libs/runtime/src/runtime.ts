@@ -5,7 +5,8 @@ import { TENANT_SETTINGS_SUBJECTS } from '@oars/domain';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
 import { EmbeddedEventStore, JetStreamEventStore, StreamFeeds, type EventStore } from '@oars/eventstore';
 import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
-import { AppendMonitor, INTEGRITY_REACTOR, OpsRuntime } from '@oars/ops';
+import { AppendMonitor, INTEGRITY_REACTOR, OpsRuntime, alertPublisherReactor, governanceAlertsReactor, governanceSignalsReactor } from '@oars/ops';
+import { AlertDelivery, alertDeliveryReactor } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
 import { Projector, waitForCheckpoint } from '@oars/readmodels';
 import { EXECUTIONS_REACTOR, ExecutionConsumer } from '@oars/connectors';
@@ -15,6 +16,10 @@ import { checkpointsReactor } from './reactors/checkpoints.reactor';
 import { evidenceExportsReactor } from './reactors/evidence-exports.reactor';
 import { EvidenceExporter } from './evidence/evidence-exporter';
 import { LedgerRetention } from './retention/ledger-retention';
+import { IncidentService } from './incidents/incident.service';
+import { incidentIntakeReactor } from './incidents/incident-intake.reactor';
+import { incidentTimersReactor } from './incidents/incident-timers.reactor';
+import { OnCallService } from './incidents/oncall.service';
 
 export interface RuntimeLogger {
   info(obj: object | string, msg?: string): void;
@@ -49,6 +54,12 @@ export interface Runtime {
   readonly evidence: EvidenceExporter;
   /** Retention of the tenant streams: policy, legal holds, archive-then-prune. */
   readonly retention: LedgerRetention;
+  /** Alert routing rules and deliveries (docs/alerting.md); the delivery reactor runs where the projector runs. */
+  readonly alerting: AlertDelivery;
+  /** On-call rotations of the tenant streams and the platform stream (docs/incidents.md). */
+  readonly oncall: OnCallService;
+  /** Incidents and incident command; alerts open them and timers escalate them where the projector runs. */
+  readonly incidents: IncidentService;
   /** Resolves true once the read models reflect `sequence` of the tenant's stream (bounded by the configured wait). */
   waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
   /** Waits (bounded) until the read models reflect every write this process made for these tenants. */
@@ -146,6 +157,29 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   // Asynchronous evidence exports; each finished job counts for the evidence-export SLO.
   const evidence = new EvidenceExporter({ store, writer, sql, waitForPosition: (tenantId, sequence) => runtime.waitForPosition(tenantId, sequence) });
   reactors?.register(evidenceExportsReactor(evidence, { record: (completed) => ops.slo.record('evidence_export', completed) }));
+  // Alert routing and delivery: one delivery receipt per (alert, channel), each sent from a durable timer.
+  const alerting = new AlertDelivery({ store, writer, config: config.alerting, logger });
+  reactors?.register(alertDeliveryReactor(alerting));
+  // Incidents: alerts open or join them; escalation and the update cadence run on durable timers.
+  const retention = new LedgerRetention({ store, writer, sql, archiveDir: config.archiveDir });
+  const oncall = new OnCallService({ store, writer });
+  const incidents = new IncidentService({
+    store, writer, oncall, holds: retention, channels: alerting.rules,
+    policy: { ackTargetSeconds: config.incidentAckTargetSeconds, updateIntervalSeconds: config.incidentUpdateIntervalSeconds },
+  });
+  reactors?.register(incidentIntakeReactor(incidents));
+  reactors?.register(incidentTimersReactor(incidents));
+  // Governance alerts (docs/governance-alerts.md): from receipts, and from measured signals on a timer;
+  // on JetStream every alert is also published on core NATS for subscribers (`oars alerts tail`).
+  reactors?.register(governanceAlertsReactor({ store, writer }));
+  reactors?.register(governanceSignalsReactor({ store, writer, sql }, {
+    intervalMs: config.governanceEvalIntervalMs,
+    authFailureSpike: { threshold: config.authFailureSpikeThreshold, windowMs: config.authFailureSpikeWindowSeconds * 1000 },
+    sloBurn: { minEvents: config.sloBurnMinEvents },
+  }));
+  if (store instanceof JetStreamEventStore) {
+    reactors?.register(alertPublisherReactor({ nats: store.connection, subjectPrefix: config.subjectPrefix, region: config.region }));
+  }
   // Without configured HTTP connectors no action awaits one, so the executions reactor is
   // not registered at all (configured later, it catches up from its checkpoint).
   const executions = reactors && config.httpConnectors.length > 0
@@ -161,7 +195,10 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     writer,
     vault,
     evidence,
-    retention: new LedgerRetention({ store, writer, sql, archiveDir: config.archiveDir }),
+    alerting,
+    retention,
+    oncall,
+    incidents,
     projector,
     ops,
     executions,

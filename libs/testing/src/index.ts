@@ -9,3 +9,4 @@ export * from './read-models/test-event-store';
 export * as actionEvents from './actions/action-event.builders';
 export * as latestActionReceipts from './actions/latest-action-receipt.builders';
 export * from './until';
+export * from './http-capture-server';

@@ -4,7 +4,8 @@ describe('TokenRegistry', () => {
   it('resolves the OARS v1 dev tokens with their scopes', () => {
     const r = TokenRegistry.fromConfig(null, true);
     expect(r.resolve('dev_admin_token')).toMatchObject({ subject: 'admin_user', role: 'admin', tenantIds: ['tenant_alpha', 'tenant_bravo', 'tenant_enterprise'] });
-    expect(r.resolve('dev_admin_token')!.scopes).toHaveLength(29);
+    // v1's 29 scopes plus alerts:write (alert routing writes no longer take a read scope).
+    expect(r.resolve('dev_admin_token')!.scopes).toHaveLength(30);
     expect(r.resolve('dev_auditor_token')!.scopes).not.toContain('actions:write');
     expect(r.resolve('nope')).toBeNull();
   });

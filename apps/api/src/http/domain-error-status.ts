@@ -48,6 +48,17 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, DomainErrorAnswer>> = 
   stream_config_mismatch: { status: 500 },
   dependency_unavailable: { status: 503 },
   signing_key_unavailable: { status: 503 },
+  // Alert delivery (docs/alerting.md).
+  alert_delivery_not_found: { status: 404, code: 'not_found', message: 'Alert delivery not found.' },
+  alert_delivery_not_replayable: { status: 409 },
+  // Incidents and on-call (docs/incidents.md).
+  incident_not_found: { status: 404, code: 'not_found', message: 'Incident not found.' },
+  alert_not_found: { status: 404, code: 'not_found', message: 'Alert not found.' },
+  rotation_not_found: { status: 404, code: 'not_found', message: 'Rotation not found.' },
+  corrective_action_not_found: { status: 404, code: 'not_found', message: 'Corrective action not found.' },
+  incident_not_open: { status: 409 },
+  incident_not_resolved: { status: 409 },
+  incident_closed: { status: 409 },
 };
 
 /** 5xx answers whose message is meant for clients: a dependency or a lagging read model to retry later. */

@@ -1,0 +1,3 @@
+export * from './oncall.types';
+export * from './oncall-schedule';
+export * from './oncall.decide';

@@ -1,0 +1,13 @@
+export { AlertDelivery, type AlertDeliveryDeps } from './alert-delivery';
+export { ALERT_DELIVERY_REACTOR, alertDeliveryReactor } from './alert-delivery.reactor';
+export { AlertDeliveryCommands } from './alert-delivery.commands';
+export { AlertDeliveryMetrics, type ChannelGateSample } from './alert-delivery.metrics';
+export { AlertRoutingRules } from './alert-routing-rules';
+export { DeliveryRouter, ROUTED_RECEIPT_TYPES, ROUTE_MAX_AGE_MS } from './delivery-router';
+export { DeliveryWorker, DeliveryAbortedError, type DeliveryWorkerDeps } from './delivery-worker';
+export { channelRequestOf, alertSummary, type ChannelRequest, type ChannelRequestContext } from './channel-payloads';
+export { sendChannelRequest, type ChannelSendOptions, type ChannelSendResult } from './channel-send';
+export { ChannelGate, type GateAdmission, type GatedDelivery, type SlotPayload } from './channel-gate';
+export { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker';
+export { SendRateLimiter } from './send-rate-limiter';
+export { retryDelayMs, retryAfterMs } from './retry-backoff';

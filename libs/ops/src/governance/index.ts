@@ -1,0 +1,13 @@
+export { governanceAlertId, decideRaiseAlert, raiseAlert } from './raise-alert';
+export { integrityViolationAlert } from './integrity-violation.rule';
+export { approvalTimerAlert } from './approval-timer.rule';
+export { type PolicyPublication, policyDriftAlert, policyInForceAt } from './policy-drift.rule';
+export { PolicyHistory } from './policy-history';
+export { type AuthFailureCount, type AuthFailureSpikeOptions, authFailureSpikeAlerts } from './auth-failure-spike.rule';
+export { BURN_ALERT_WINDOWS, BURN_RULES, type BurnWindowCounts, type SloBurnOptions, sloBurnAlerts } from './slo-burn.rule';
+export { countAuthFailures, sumBurnWindows } from './governance-signals.store';
+export { GOVERNANCE_ALERTS_REACTOR, GOVERNANCE_ALERT_SOURCES, governanceAlertsReactor } from './governance-alerts.reactor';
+export { GOVERNANCE_SIGNALS_REACTOR, type GovernanceSignalsOptions, evaluateGovernanceSignals, governanceSignalsReactor } from './governance-signals.reactor';
+export * from './alert-message';
+export { ALERT_PUBLISHER_REACTOR, type AlertPublisherOptions, alertPublisherReactor } from './alert-publisher.reactor';
+export * from './alert-feed';

@@ -1,0 +1,2 @@
+export * from './alert-deliveries.projection';
+export * from './alert-delivery.queries';

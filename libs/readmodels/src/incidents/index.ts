@@ -1,0 +1,2 @@
+export * from './incidents.projection';
+export * from './incident.queries';
