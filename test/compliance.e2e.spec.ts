@@ -4,6 +4,7 @@ import { TestHttp, actionBody } from './support/http';
 import { urlEncode } from './support/hostile-values';
 import type { StoreMode } from './support/test-runtime';
 import { startTestApp } from './support/test-app';
+import { settled } from './support/settled';
 
 const TENANTS = ['cmp_a', 'cmp_b', 'cmp_graph', 'cmp_bad'];
 const tokenOf = (subject: string) => `tok_${subject}_compliance_e2e`;
@@ -107,6 +108,8 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('compliance and the evidence
     const decided = await http.post(`/v1/approvals/${pending.body.approvalId}/decision`, { decision: 'approve', reason: 'rotation is due' }, APPROVER);
     expect(decided.body).toMatchObject({ state: 'executed' });
     const end = new Date(Date.now() + 1000).toISOString();
+    // The high-risk execution's alert opens an incident after the request answered: let it land.
+    await settled(runtime, [tenantId]);
 
     const status = await http.get(`/v1/admin/evidence/graph/status?tenantId=${tenantId}`, AUDITOR);
     expect(status.status).toBe(200);

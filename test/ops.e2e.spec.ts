@@ -6,6 +6,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { ADMIN, AUDITOR, OPERATOR, TestHttp, actionBody } from './support/http';
 import { type StoreMode, createTestRuntime } from './support/test-runtime';
 import { until } from './support/until';
+import { settled } from './support/settled';
 
 /** An admin token that also reaches a tenant nobody ever wrote to. */
 const WIDE_TOKEN = 'ops_e2e_wide_admin_token';
@@ -69,6 +70,8 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('ops dashboard, security eve
     expect(count('executed')).toBe(3);
     expect(count('denied')).toBe(2);
     expect(count('approval_required')).toBe(1);
+    // The denials' alerts open incidents after the requests answered: let them land first.
+    await settled(runtime, ['tenant_alpha']);
 
     const res = await http.get('/v1/admin/ops/dashboard?tenantId=tenant_alpha', OPERATOR);
     expect(res.status).toBe(200);
@@ -214,7 +217,9 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('ops dashboard, security eve
     expect(ready.status).toBe(200);
     expect(ready.body.components.integrity.state).toBe('WARN');
 
-    // The next pass checks the finding receipt itself (valid) and finds nothing new.
+    // The next pass checks the finding receipt itself (valid) and finds nothing new; the finding's
+    // alert and its incident land first.
+    await settled(runtime, ['tenant_bravo']);
     await runtime.ops.integrity!.runOnce();
     const again = (await http.get('/v1/admin/ops/integrity?tenantId=tenant_bravo', ADMIN)).body.items[0];
     expect(again).toMatchObject({ findingsTotal: 1, lagEvents: 0 });

@@ -18,10 +18,15 @@ export function incidentSeverityOf(alert: Pick<AlertRecord, 'severity' | 'code'>
   return 'SEV3';
 }
 
-/** What an alert is about, for grouping: its metadata's target, else its action, else the tenant. */
+/**
+ * What an alert is about, for grouping: its metadata's target; else the tool and operation it names
+ * (the v1 alerts of an action carry those, not the target: repeated denials of one operation are
+ * one incident, not one each); else its action; else the tenant.
+ */
 export function alertTargetOf(alert: Pick<AlertRecord, 'actionId' | 'metadata'>): string {
-  const target = alert.metadata?.target;
+  const { target, toolId, operation } = alert.metadata ?? {};
   if (typeof target === 'string' && target.length > 0) return target;
+  if (typeof toolId === 'string' && typeof operation === 'string') return `${toolId}:${operation}`;
   return alert.actionId ?? '-';
 }
 

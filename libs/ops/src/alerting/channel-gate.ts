@@ -35,7 +35,7 @@ const idOf = (d: { stream: string; key: string }) => `${d.stream}\u0001${d.key}`
  * no try): the first one held waits for the probe time and is the probe; the others get a
  * fallback timer `holdMs` away and are remembered, so the probe's success wakes them all at once
  * (each at its own send slot when the channel is rate limited). A failed probe hands the probe to
- * the next held delivery. Only the timers are durable; after a restart, held deliveries come back at
+ * the held delivery waiting for it, else the oldest, at the breaker's next probe time. Only the timers are durable; after a restart, held deliveries come back at
  * their fallback time and meet a closed breaker.
  */
 export class ChannelGate {
@@ -88,11 +88,13 @@ export class ChannelGate {
     }
     const opened = this.breaker.failed(now, probe);
     const probeAt = this.breaker.nextProbeAt();
-    if (!opened || probeAt === null || this.candidate !== null) return { wake: [] };
-    const next = this.held.values().next();
-    if (next.done) return { wake: [] };
-    this.candidate = idOf(next.value);
-    return { wake: [{ delivery: next.value, at: probeAt, payload: null }] };
+    if (!opened || probeAt === null) return { wake: [] };
+    // The probe goes to the delivery waiting for it (held while another probed, it waits for that
+    // probe's timeout), else to the oldest held one; either way at the new probe time.
+    const next = (this.candidate !== null ? this.held.get(this.candidate) : undefined) ?? this.held.values().next().value;
+    if (!next) return { wake: [] };
+    this.candidate = idOf(next);
+    return { wake: [{ delivery: next, at: probeAt, payload: null }] };
   }
 
   /** The delivery no longer waits here (it fired, ended, or is being tried). */

@@ -42,6 +42,17 @@ describe('ChannelGate', () => {
     expect(wake).toEqual([{ delivery: expect.objectContaining({ key: 'b' }), at: 3000, payload: null }]);
   });
 
+  it('moves the delivery waiting for the probe to the new probe time when a probe by another fails', () => {
+    const g = gate();
+    g.report(0, 'down', false);
+    g.report(0, 'down', false);
+    expect(g.admit(delivery('retry'), 1000, null)).toEqual({ go: true, probe: true }); // a retry's timer took the probe
+    expect(g.admit(delivery('waiting'), 1001, null)).toEqual({ go: false, until: 1500, reason: 'circuit_open', payload: null }); // until the probe times out
+    g.admit(delivery('later'), 1002, null);
+    const { wake } = g.report(1010, 'down', true);
+    expect(wake).toEqual([{ delivery: expect.objectContaining({ key: 'waiting' }), at: 3010, payload: null }]);
+  });
+
   it('defers by the rate limit with the booked slot in the timer payload', () => {
     const g = gate(6); // burst 1
     expect(g.admit(delivery('a'), 0, null)).toEqual({ go: true, probe: false });

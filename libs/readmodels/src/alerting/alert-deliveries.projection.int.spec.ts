@@ -36,20 +36,14 @@ class DeliveryHistory {
 }
 
 describe.each(['postgres', 'pglite'] as const)('alert deliveries read model on %s (given receipts, then rows)', (engine) => {
+  let db: { sql: SqlClient; drop(): Promise<void> };
   let sql: SqlClient;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      const db = await createTestDatabase();
-      sql = db.sql;
-      drop = () => db.drop();
-    } else {
-      sql = await createPgliteDatabase();
-      drop = () => sql.close();
-    }
+    db = engine === 'postgres' ? await createTestDatabase() : await createPgliteDatabase().then((client) => ({ sql: client, drop: () => client.close() }));
+    sql = db.sql;
   });
-  afterAll(() => drop());
+  afterAll(() => db.drop());
 
   const idOf = (r: Receipt) => (r.data.delivery as { deliveryId: string }).deliveryId;
 
