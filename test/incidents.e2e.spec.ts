@@ -147,11 +147,11 @@ describe.each<StoreMode>(['embedded', 'jetstream'])('on-call, incidents and inci
     expect(opened).toMatchObject({ severity: 'SEV3', ackTargetSeconds: 3600, alertSeverity: 'medium', nextEscalationAt: expect.any(String) });
     await until('its escalation timer', async () => (await timerKeys(`escalate:${opened.incidentId}`)) === 1);
 
-    const acked = await http.post(`/v1/incidents/${opened.incidentId}/acknowledge`, { tenantId: ALPHA }, OPERATOR);
-    expect(acked.status).toBe(403); // operators hold no incident write scope
-    const ack = await http.post(`/v1/incidents/${opened.incidentId}/acknowledge`, { tenantId: ALPHA }, ADMIN);
+    const refused = await http.post(`/v1/incidents/${opened.incidentId}/acknowledge`, { tenantId: ALPHA }, AUDITOR);
+    expect(refused.status).toBe(403); // auditors hold no incidents:write scope; the on-call operator does
+    const ack = await http.post(`/v1/incidents/${opened.incidentId}/acknowledge`, { tenantId: ALPHA }, OPERATOR);
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin_user', acknowledgedWithinTarget: true, nextEscalationAt: null, timeToAcknowledgeSeconds: expect.any(Number) });
+    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator_user', acknowledgedWithinTarget: true, nextEscalationAt: null, timeToAcknowledgeSeconds: expect.any(Number) });
     expect((await http.post(`/v1/incidents/${opened.incidentId}/acknowledge`, { tenantId: ALPHA }, ADMIN)).body.acknowledgedAt).toBe(ack.body.acknowledgedAt);
     await until('the escalation timer cancelled', async () => (await timerKeys(`escalate:${opened.incidentId}`)) === 0);
     // Even a step fired late (an hour on) pages nobody once acknowledged.

@@ -14,11 +14,11 @@ export interface Principal {
   delegationChain?: string[];
 }
 
-const OPERATOR_SCOPES = ['actions:write', 'actions:read', 'approvals:write', 'receipts:read', 'receipts:verify', 'policies:read', 'evidence:export', 'alerts:read', 'connectors:read'];
+const OPERATOR_SCOPES = ['actions:write', 'actions:read', 'approvals:write', 'receipts:read', 'receipts:verify', 'policies:read', 'evidence:export', 'alerts:read', 'incidents:write', 'connectors:read'];
 const AUDITOR_SCOPES = ['actions:read', 'receipts:read', 'receipts:verify', 'policies:read', 'evidence:export', 'evidence:read', 'compliance:read', 'alerts:read', 'connectors:read', 'events:read', 'ledger:read', 'tenant_admin:read', 'service_accounts:read', 'scim:read', 'auth_providers:read', 'siem:read'];
 const ADMIN_SCOPES = [
   'actions:write', 'actions:read', 'approvals:write', 'receipts:read', 'receipts:verify', 'policies:write', 'policies:read',
-  'evidence:export', 'evidence:read', 'compliance:read', 'compliance:write', 'alerts:read', 'alerts:write', 'connectors:read', 'events:read',
+  'evidence:export', 'evidence:read', 'compliance:read', 'compliance:write', 'alerts:read', 'incidents:write', 'alerts:write', 'connectors:read', 'events:read',
   'ledger:read', 'ledger:write', 'tenant_admin:read', 'tenant_admin:write', 'service_accounts:read', 'service_accounts:write',
   'scim:read', 'scim:write', 'scim:sync', 'token:exchange', 'auth_providers:read', 'auth_providers:refresh', 'siem:read', 'siem:write',
   'impersonate',

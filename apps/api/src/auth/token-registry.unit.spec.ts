@@ -4,8 +4,10 @@ describe('TokenRegistry', () => {
   it('resolves the OARS v1 dev tokens with their scopes', () => {
     const r = TokenRegistry.fromConfig(null, true);
     expect(r.resolve('dev_admin_token')).toMatchObject({ subject: 'admin_user', role: 'admin', tenantIds: ['tenant_alpha', 'tenant_bravo', 'tenant_enterprise'] });
-    // v1's 29 scopes plus alerts:write (alert routing writes no longer take a read scope).
-    expect(r.resolve('dev_admin_token')!.scopes).toHaveLength(30);
+    // v1's 29 scopes plus alerts:write (alert routing writes no longer take a read scope) and
+    // incidents:write (declare, acknowledge, update, resolve; operators hold it too).
+    expect(r.resolve('dev_admin_token')!.scopes).toHaveLength(31);
+    expect(r.resolve('dev_operator_token')!.scopes).toContain('incidents:write');
     expect(r.resolve('dev_auditor_token')!.scopes).not.toContain('actions:write');
     expect(r.resolve('nope')).toBeNull();
   });

@@ -14,7 +14,8 @@ import { ChangeCorrectiveActionDto, CloseIncidentDto, DeclareIncidentDto, Incide
 
 /** Reads need what reading alerts needs; writes are a tenant administrator's (admins by default). */
 export const INCIDENTS_READ_SCOPE = 'alerts:read';
-export const INCIDENTS_WRITE_SCOPE = 'tenant_admin:write';
+/** On-call operators declare, acknowledge, update and resolve incidents (v1 had no incidents; a new scope). */
+export const INCIDENTS_WRITE_SCOPE = 'incidents:write';
 
 /** Incidents and incident command (docs/incidents.md). Writes answer the incident as stored; another tenant's incident is 404. */
 @ApiTags('incidents')

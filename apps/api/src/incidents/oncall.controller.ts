@@ -9,7 +9,10 @@ import type { Principal } from '../auth/token-registry';
 import { createValidationPipe } from '../http/validation';
 import { RUNTIME } from '../runtime.token';
 import { streamOf } from './incident-scope';
-import { INCIDENTS_READ_SCOPE, INCIDENTS_WRITE_SCOPE } from './incidents.controller';
+import { INCIDENTS_READ_SCOPE } from './incidents.controller';
+
+/** Who is on call is the tenant administrators' to set. */
+const ROTATIONS_WRITE_SCOPE = 'tenant_admin:write';
 import { AddOverrideDto, OnCallNowQuery, OptionalTenantQuery, SaveRotationDto } from './oncall.dto';
 
 /** On-call rotations of a tenant, or (no tenantId, admins) of the platform (docs/incidents.md). */
@@ -28,7 +31,7 @@ export class OnCallController {
 
   @Post('rotations')
   @HttpCode(201)
-  @RequireScope(INCIDENTS_WRITE_SCOPE)
+  @RequireScope(ROTATIONS_WRITE_SCOPE)
   saveRotation(@Body(createValidationPipe()) body: SaveRotationDto, @Caller() caller: Principal) {
     const stream = streamOf(caller, body.tenantId);
     const { rotationId, name, members, handoff, startsAt } = body;
@@ -37,7 +40,7 @@ export class OnCallController {
 
   @Post('rotations/:rotationId/overrides')
   @HttpCode(201)
-  @RequireScope(INCIDENTS_WRITE_SCOPE)
+  @RequireScope(ROTATIONS_WRITE_SCOPE)
   addOverride(@Param('rotationId') rotationId: string, @Body(createValidationPipe()) body: AddOverrideDto, @Caller() caller: Principal) {
     assertId('rotationId', rotationId);
     const stream = streamOf(caller, body.tenantId);
