@@ -8,7 +8,8 @@ import { type Runtime, createRuntime } from '@oars/runtime';
 
 /**
  * The projector process: follows every tenant stream of the region into the Postgres read models and
- * runs the reactors that live beside it (one ReactorHost: approval timers, connector execution) and the integrity verifier — the same runtime
+ * runs the reactors that live beside it (one ReactorHost: approval timers, connector execution,
+ * checkpoints, evidence exports, alert delivery, incidents, governance alerts) and the integrity verifier — the same runtime
  * as the API, without HTTP.
  */
 async function main(): Promise<void> {
@@ -50,6 +51,8 @@ async function serveMetrics(runtime: Runtime, host: string, port: number): Promi
     ...(runtime.projector ? { appliedBatches: runtime.projector.onApplied.bind(runtime.projector) } : {}),
     ops: runtime.ops,
   });
+  // Alert deliveries run here (the delivery reactor lives beside the projector).
+  runtime.alerting.metrics.registerIn(metrics.registry);
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?', 1)[0];
     if (req.method === 'GET' && path === '/metrics') {

@@ -1,4 +1,4 @@
-import { APPROVAL_ESCALATED, APPROVAL_EXPIRED, type AlertRecord } from '@oars/domain';
+import { APPROVAL_ESCALATED, APPROVAL_EXPIRED, type AlertRecord, POLICY_PUBLISHED, POLICY_ROLLED_BACK } from '@oars/domain';
 import { type CommandDeps, receiptOf } from '@oars/ledger';
 import type { Reactor } from '@oars/reactors';
 import type { Receipt } from '@oars/receipts';
@@ -13,7 +13,7 @@ import { raiseAlert } from './raise-alert';
 export const GOVERNANCE_ALERTS_REACTOR = 'governance_alerts';
 
 /** The receipts that may raise a governance alert. */
-export const GOVERNANCE_ALERT_SOURCES: readonly string[] = [INTEGRITY_VIOLATION_DETECTED, APPROVAL_ESCALATED, APPROVAL_EXPIRED, 'action.requested'];
+export const GOVERNANCE_ALERT_SOURCES: readonly string[] = [INTEGRITY_VIOLATION_DETECTED, APPROVAL_ESCALATED, APPROVAL_EXPIRED, 'action.requested', POLICY_PUBLISHED, POLICY_ROLLED_BACK];
 
 /**
  * Receipts older than this when the reactor reaches them raise nothing: a first run over the history
@@ -36,8 +36,12 @@ export function isRecent(receipt: Pick<Receipt, 'timestamp'>, now: Date, maxAgeM
 export function governanceAlertsReactor(deps: CommandDeps, now: () => Date = () => new Date()): Reactor {
   const policies = new PolicyHistory(deps.store);
   const alertOf = async (receipt: Receipt): Promise<AlertRecord | null> => {
+    if (receipt.type === POLICY_PUBLISHED || receipt.type === POLICY_ROLLED_BACK) {
+      policies.observe(receipt);
+      return null;
+    }
     if (receipt.type !== 'action.requested') return integrityOrApprovalAlert(receipt);
-    const inForce = receipt.policy ? await policies.inForceAt(receipt.tenantId, receipt.sequence) : null;
+    const inForce = receipt.policy ? await policies.inForceAtFront(receipt.tenantId, receipt.sequence) : null;
     return inForce ? policyDriftAlert(receipt, inForce) : null;
   };
   return {

@@ -17,8 +17,36 @@ const MAX_STREAMS = 10_000;
  */
 export class PolicyHistory {
   private readonly streams = new Map<string, { through: number; publications: PolicyPublication[] }>();
+  /**
+   * Per stream, the publication in force after the position the reactor has reached, kept by
+   * `observe` (the reactor sees every publication in stream order): a decision at the front of the
+   * stream is checked without a read and without hashing the policy again. Null: the default.
+   */
+  private readonly live = new Map<string, { at: number; publication: PolicyPublication | null }>();
 
   constructor(private readonly store: EventStore) {}
+
+  /** A publication or rollback the reactor reached, in stream order. */
+  observe(receipt: Receipt): void {
+    const live = this.live.get(receipt.tenantId);
+    if (!live || receipt.sequence <= live.at) return;
+    const publication = publicationOf(receipt);
+    if (publication) this.live.set(receipt.tenantId, { at: receipt.sequence, publication });
+  }
+
+  /** The policy in force at `sequence`, answered from what `observe` kept when the reactor is at the front; else from the stream. */
+  async inForceAtFront(tenantId: string, sequence: number): Promise<PolicyPublication | null> {
+    const live = this.live.get(tenantId);
+    if (live && live.at < sequence) return live.publication ?? defaultPublication(tenantId);
+    const found = await this.inForceAt(tenantId, sequence);
+    // Once the latest publication precedes the decision, later decisions only need what comes after.
+    const latest = await this.store.lastBySubject(tenantId, PUBLISHED_POLICY_SUBJECT);
+    if (!latest || latest.sequence < sequence) {
+      if (this.live.size >= MAX_STREAMS) this.live.clear();
+      this.live.set(tenantId, { at: sequence, publication: latest ? publicationOf(receiptOf(latest)) : null });
+    }
+    return found;
+  }
 
   /**
    * The policy in force at `sequence` of the tenant's stream (what a decision there must carry), or
