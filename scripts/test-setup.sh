@@ -14,9 +14,12 @@ if ! port_open 4222; then
   echo "test setup: starting nats-server on 127.0.0.1:4222"
   mkdir -p /var/lib/nats-server
   # setsid: the server outlives this script's process group.
-  setsid /usr/sbin/nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log </dev/null >/dev/null 2>&1 &
+  setsid /usr/sbin/nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log </dev/null >>/var/log/nats-server.stderr.log 2>&1 &
   wait_port 4222 || fail "nats-server did not start (see /var/log/nats-server.log)"
 fi
+
+# nats-server 2.9.10 can panic mid-run (scripts/nats-watchdog.sh): restart it while the tests run.
+setsid bash "$(dirname "$0")/nats-watchdog.sh" "$PPID" </dev/null >/dev/null 2>&1 &
 
 if ! port_open 5432; then
   command -v pg_ctlcluster >/dev/null || fail "PostgreSQL is not listening on 127.0.0.1:5432 and pg_ctlcluster is not installed"
