@@ -319,6 +319,25 @@ describe.each(backends)('ReactorHost on %s', (_label, open) => {
     await until('the checkpoint at the head', async () => (await checkpoint()) === 10);
   });
 
+  it('stores a position that only other reactors\' events moved a moment later, not after every batch', async () => {
+    const tenant = stream();
+    const name = `sparse_${tenant}`;
+    await append(tenant, 1, 'test.wanted');
+    const r = recorder(name, () => false, { eventTypes: ['test.wanted'] }, tenant);
+    const h = host();
+    h.register(r.reactor);
+    await h.start();
+    const checkpoint = async () => Number((await b.sql.query<{ position: string }>('SELECT position FROM reactor_checkpoints WHERE reactor = $1 AND stream = $2', [name, tenant])).rows[0]?.position ?? 0);
+    await until('the wanted event stored', async () => (await checkpoint()) === 1);
+    await append(tenant, 4);
+    // Followed at once (no lag) ...
+    await until('followed to the head', () => h.status(name)!.lagEvents === 0 && h.status(name)!.streams > 0);
+    // ... and stored within the delay, although no event of its types came after.
+    await until('the skipped events stored', async () => (await checkpoint()) === 5, 10_000);
+    expect(sequencesOf(r.handled, tenant)).toEqual([1]);
+    await h.stop();
+  });
+
   it('hands batches to a batch reactor, which says how far it got', async () => {
     const tenant = stream();
     const name = `batch_${tenant}`;

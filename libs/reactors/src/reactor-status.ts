@@ -29,6 +29,12 @@ export interface ReactorCursor {
   attempts: number;
   retryAt: number;
   problem: string | null;
+  /**
+   * The position moved past events of other types only, and is not stored yet (epoch ms when it
+   * will be, 0 when the stored checkpoint is the position). Losing it costs nothing: those events
+   * are skipped again.
+   */
+  unsavedSince?: number;
 }
 
 export interface ReactorView {

@@ -58,7 +58,11 @@ export async function runStreamStep(env: StepEnv, slot: ReactorSlot, stream: str
     }
     upTo = events.length > 0 ? events[events.length - 1]!.sequence : c.position;
   }
-  if (upTo <= c.position) return;
+  if (upTo <= c.position) {
+    // Nothing new: store a position that moved past skipped events only, once it is due.
+    if (c.unsavedSince && env.now() >= c.unsavedSince + SKIPPED_SAVE_DELAY_MS) await advance(env, slot, stream, c, c.position, c.position, 0, false);
+    return;
+  }
   const types = slot.reactor.eventTypes;
   const wanted = types ? events.filter((e) => types.includes(e.type)) : events;
   const from = c.position;
@@ -89,8 +93,15 @@ export async function runStreamStep(env: StepEnv, slot: ReactorSlot, stream: str
     // Skipped events before the failing one are handled: the position moves to just before it.
     position = await eventFailed(env, slot, stream, c, failing, failing.sequence - 1, err);
   }
-  await advance(env, slot, stream, c, from, position, read.events.length);
+  await advance(env, slot, stream, c, from, position, read.events.length, wanted.length === 0);
 }
+
+/**
+ * How long a typed reactor keeps a position that only skipped events moved before storing it: on a
+ * busy stream its checkpoint would otherwise be written after every batch of other reactors' events
+ * (one UPDATE per reactor per batch). A restart re-reads at most that much, skipping it again.
+ */
+export const SKIPPED_SAVE_DELAY_MS = 1000;
 
 function handled(slot: ReactorSlot, stream: string, batch: readonly StoredEvent[], upTo: number): number {
   const last = batch[batch.length - 1]!.sequence;
@@ -131,10 +142,22 @@ async function eventFailed(env: StepEnv, slot: ReactorSlot, stream: string, c: R
 }
 
 /** Saves the checkpoint (only while the lease is held) and marks the stream for more when there is more. */
-async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: ReactorCursor, from: number, position: number, read: number): Promise<void> {
-  if (position === from) {
+async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: ReactorCursor, from: number, position: number, read: number, skippedOnly: boolean): Promise<void> {
+  if (position === from && !c.unsavedSince) {
     if (read > 0 && slot.reactor.handleBatch && !slot.abort.signal.aborted) slot.dirty.add(stream); // offered again (its readyAt paces it)
     return;
+  }
+  if (skippedOnly && position > from && !slot.reactor.loadPositions) {
+    c.unsavedSince ||= env.now();
+    if (env.now() < c.unsavedSince + SKIPPED_SAVE_DELAY_MS) {
+      c.position = position;
+      c.head = Math.max(c.head, position);
+      if (env.coalesceMs) c.retryAt = env.now() + env.coalesceMs;
+      // Looked at again: with more events, or to store the position once it is due.
+      slot.dirty.add(stream);
+      if (!(read >= env.batchSize || c.head > c.position)) c.retryAt = Math.max(c.retryAt, c.unsavedSince + SKIPPED_SAVE_DELAY_MS);
+      return;
+    }
   }
   try {
     if (!slot.reactor.loadPositions && !(await saveReactorCheckpoint(env.sql, slot.name, env.owner, stream, position))) {
@@ -150,6 +173,7 @@ async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: React
     return;
   }
   c.position = position;
+  c.unsavedSince = 0;
   c.head = Math.max(c.head, position);
   if (env.coalesceMs) c.retryAt = env.now() + env.coalesceMs;
   if (read >= env.batchSize || c.head > c.position) slot.dirty.add(stream);

@@ -72,6 +72,18 @@ export function evidenceBundleSigner(key: ReceiptSigningKey): EvidenceBundleSign
  * MUST throw {@link EvidenceBundleInputError} when the result could not verify.
  */
 export function buildEvidenceBundle(input: EvidenceBundleInput, signer: EvidenceBundleSigner): EvidenceBundle {
+  return buildEvidenceBundleJson(input, signer).bundle;
+}
+
+/** A built bundle with its JSON text in pieces: the RFC 8785 text of the whole bundle, signature included. */
+export interface BuiltEvidenceBundle {
+  bundle: EvidenceBundle;
+  /** Joined, the bundle's canonical JSON (an export answers it as is: nothing is serialised twice). */
+  json: readonly string[];
+}
+
+/** {@link buildEvidenceBundle}, also answering the bundle's JSON text, written from the sections' canonical texts. */
+export function buildEvidenceBundleJson(input: EvidenceBundleInput, signer: EvidenceBundleSigner): BuiltEvidenceBundle {
   checkInput(input, signer);
   const receipts = [...input.receipts];
   const treeSize = input.checkpoint ? (input.checkpoint.data as unknown as CheckpointReceiptData).treeSize : 0;
@@ -109,9 +121,12 @@ export function buildEvidenceBundle(input: EvidenceBundleInput, signer: Evidence
       return sha256Hex(text);
     }),
   };
-  const bundleHash = canonicalHashOf(unsigned as unknown as Record<string, unknown>, new Map(EVIDENCE_MANIFEST_SECTIONS.map((name, i) => [name, sectionTexts[i]!])));
+  const known = new Map(EVIDENCE_MANIFEST_SECTIONS.map((name, i) => [name, sectionTexts[i]!]));
+  const hash = createHash('sha256');
+  for (const part of canonicalPartsOf(unsigned as unknown as Record<string, unknown>, known)) hash.update(part);
+  const bundleHash = hash.digest('hex');
   const signature = signer.sign(new TextEncoder().encode(evidenceBundleSignatureMessage(bundleHash)));
-  return {
+  const bundle: EvidenceBundle = {
     ...unsigned,
     integrity: {
       bundleHash,
@@ -121,25 +136,25 @@ export function buildEvidenceBundle(input: EvidenceBundleInput, signer: Evidence
       signatureDomain: EVIDENCE_BUNDLE_SIGNATURE_DOMAIN,
     },
   };
+  return { bundle, json: canonicalPartsOf(bundle as unknown as Record<string, unknown>, known) };
 }
 
 /**
- * SHA-256 of the RFC 8785 text of `bundle` (an object without array-index member names), fed piece
- * by piece: JCS writes an object as its members in sorted order, so the sections' texts, written
- * once for the manifest, are hashed in place instead of being written again inside one huge string.
- * Equal to `sha256Hex(canonicalize(bundle))`, which the verifier computes (the builder's spec checks it).
+ * The RFC 8785 text of `bundle` (an object without array-index member names) in pieces: JCS writes
+ * an object as its members in sorted order, so the sections' texts, written once for the manifest,
+ * are used in place instead of being written again inside one huge string. Joined, the pieces equal
+ * `canonicalize(bundle)`, which the verifier hashes (the builder's spec checks it).
  */
-function canonicalHashOf(bundle: Record<string, unknown>, known: ReadonlyMap<string, string>): string {
-  const hash = createHash('sha256').update('{');
-  let first = true;
+function canonicalPartsOf(bundle: Record<string, unknown>, known: ReadonlyMap<string, string>): string[] {
+  const parts = ['{'];
   for (const key of Object.keys(bundle).sort()) {
     const value = bundle[key];
     if (value === undefined) continue;
-    if (!first) hash.update(',');
-    first = false;
-    hash.update(`${JSON.stringify(key)}:`).update(known.get(key) ?? canonicalize(value));
+    if (parts.length > 1) parts.push(',');
+    parts.push(`${JSON.stringify(key)}:`, known.get(key) ?? canonicalize(value));
   }
-  return hash.update('}').digest('hex');
+  parts.push('}');
+  return parts;
 }
 
 function checkInput(input: EvidenceBundleInput, signer: EvidenceBundleSigner): void {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -31,7 +32,7 @@ export class EvidenceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('prefer') prefer?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<EvidenceBundle | EvidenceJob> {
+  ): Promise<Readable | EvidenceJob> {
     assertTenantAccess(caller, body.tenantId);
     const { tenantId, framework, async: wantsAsync, dateFrom, dateTo, toolIds, agentIds, policyIds, controlIds } = body;
     const scope: ExportScope = { dateFrom, dateTo, ...(toolIds ? { toolIds } : {}), ...(agentIds ? { agentIds } : {}), ...(policyIds ? { policyIds } : {}), ...(controlIds ? { controlIds } : {}) };
@@ -39,9 +40,11 @@ export class EvidenceController {
     const spec = { tenantId, framework, scope };
     if (!(wantsAsync === true || /\brespond-async\b/i.test(prefer ?? ''))) {
       try {
-        const bundle = await this.runtime.evidence.exportNow(spec);
+        const { json } = await this.runtime.evidence.exportNow(spec);
         this.runtime.ops.slo.record('evidence_export', true);
-        return bundle;
+        // The bundle's canonical text, piece by piece: a 100k-receipt bundle is ~300 MB, never serialised twice.
+        void reply.header('content-type', 'application/json; charset=utf-8');
+        return Readable.from(json, { objectMode: false });
       } catch (err) {
         // Only our failures count against the SLO; a refused request (too large, no receipts yet) does not.
         if (!(err as { code?: string }).code || (err as { code?: string }).code === 'export_unavailable') this.runtime.ops.slo.record('evidence_export', false);

@@ -12,7 +12,7 @@ import {
 } from '@oars/testing';
 import { keyGeneratedData } from '../../test-support/signed-stream';
 import { canonicalize } from '../canonical-json';
-import { EvidenceBundleInputError, buildEvidenceBundle, evidenceBundleSigner, type EvidenceBundleInput } from '../evidence-bundle.build';
+import { EvidenceBundleInputError, buildEvidenceBundle, buildEvidenceBundleJson, evidenceBundleSigner, type EvidenceBundleInput } from '../evidence-bundle.build';
 import { sha256Hex } from '../hashing';
 import { nodeVerifierCrypto } from '../node-verifier-crypto';
 import { signReceipt } from '../receipt-signing';
@@ -135,6 +135,8 @@ describe('the evidence bundle', () => {
     expect(result).toEqual({ isValid: true, errors: [], checked: { receipts: 13, proofs: 13, policies: 2, approvals: 2, keys: 1, controls: 2, manifestEntries: 8 } });
     // The builder hashes the canonical text piece by piece; it is the hash of the whole text.
     expect(bundle.integrity.bundleHash).toBe(sha256Hex(canonicalize(evidenceBundleHashInput(bundle))));
+    // And the JSON text it answers with is the canonical text of the whole bundle.
+    expect(buildEvidenceBundleJson(input, evidenceBundleSigner(key)).json.join('')).toBe(canonicalize(bundle));
   });
 
   it('refuses inputs that could not verify', () => {

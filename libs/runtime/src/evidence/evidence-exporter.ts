@@ -19,7 +19,7 @@ import {
 import type { EventStore } from '@oars/eventstore';
 import { type TenantChainWriter, aggregateDraft, appendCheckpoint, derivedId, handleCommand, latestReceipt, prunedBaseOf } from '@oars/ledger';
 import { ReceiptProofs, listControlMappings } from '@oars/readmodels';
-import { type EvidenceBundle, type EvidenceControl, type Receipt, buildEvidenceBundle, outOfScopeFieldOf } from '@oars/receipts';
+import { type BuiltEvidenceBundle, type EvidenceBundle, type EvidenceControl, type Receipt, buildEvidenceBundleJson, outOfScopeFieldOf } from '@oars/receipts';
 
 /** What an export is of: the tenant, the framework label and the scope. */
 export interface EvidenceExportSpec {
@@ -65,6 +65,11 @@ export class EvidenceExporter {
 
   /** Builds the bundle `bundleId` of `spec` as of now (`generatedAt`), without recording it. */
   async build(spec: EvidenceExportSpec, bundleId: string, generatedAt: string, maxReceipts = Infinity): Promise<EvidenceBundle> {
+    return (await this.buildJson(spec, bundleId, generatedAt, maxReceipts)).bundle;
+  }
+
+  /** {@link build}, with the bundle's JSON text in pieces (an inline answer writes them as they are). */
+  async buildJson(spec: EvidenceExportSpec, bundleId: string, generatedAt: string, maxReceipts = Infinity): Promise<BuiltEvidenceBundle> {
     const { tenantId } = spec;
     const head = (await this.deps.store.head(tenantId)).sequence;
     await this.reach(tenantId, head);
@@ -80,18 +85,18 @@ export class EvidenceExporter {
     const tree = checkpoint ? treeOf(checkpoint) : null;
     if (tree) await this.reach(tenantId, tree.treeSize);
     const log = tree ? await this.proofs.log(tenantId, tree) : { inclusionProof: () => [] };
-    return buildEvidenceBundle(
+    return buildEvidenceBundleJson(
       { bundleId, tenantId, framework: spec.framework, generatedAt, scope: spec.scope, receipts, keys: ring.keys, checkpoint: receipts.length > 0 ? checkpoint : null, log, ...(controls ? { controls } : {}) },
       signer,
     );
   }
 
-  /** A synchronous export: builds, records `evidence.bundle.generated`, answers the bundle. */
-  async exportNow(spec: EvidenceExportSpec, now = new Date()): Promise<EvidenceBundle> {
+  /** A synchronous export: builds, records `evidence.bundle.generated`, answers the bundle and its JSON text. */
+  async exportNow(spec: EvidenceExportSpec, now = new Date()): Promise<BuiltEvidenceBundle> {
     const bundleId = `evb_${randomPart()}`;
-    const bundle = await this.build(spec, bundleId, now.toISOString(), MAX_INLINE_EXPORT_RECEIPTS);
-    await this.command(spec.tenantId, `evidence_bundle.${bundleId}`, generatedCommand(null, bundle, spec));
-    return bundle;
+    const built = await this.buildJson(spec, bundleId, now.toISOString(), MAX_INLINE_EXPORT_RECEIPTS);
+    await this.command(spec.tenantId, `evidence_bundle.${bundleId}`, generatedCommand(null, built.bundle, spec));
+    return built;
   }
 
   /** Records an asynchronous job (`evidence.export_requested`); the exports reactor runs it. Idempotent per jobId. */
