@@ -33,7 +33,7 @@ import { listReceipts } from '../queries/receipt.queries';
 import { applyReceipts } from '../read-models.projection';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
 import { getControlMapping, listControlMappings } from './control-mapping.queries';
-import { EVIDENCE_BUNDLE_GENERATED } from './evidence-graph.fold';
+import { EVIDENCE_BUNDLE_GENERATED, foldEvidenceGraph } from './evidence-graph.fold';
 import { countEvidence, evidenceGraphCounts, listEvidenceNodes } from './evidence-graph.queries';
 
 /** A tenant's history as receipts: actions from the builders, approvals and mappings decided by the real domain. */
@@ -131,6 +131,8 @@ describe.each(['postgres', 'pglite'] as const)('evidence graph and control mappi
     const { nodeCounts, edgeCount } = await evidenceGraphCounts(sql, story.tenantId);
     expect(nodeCounts).toEqual({ action: 3, receipt: story.all.length, policy_version: 1, actor: 4, approval_decision: 1, evidence_bundle: 0, control_mapping: 0 });
     expect(edgeCount).toBeGreaterThan(story.all.length);
+    // Counting the implied edges from the receipt nodes gives exactly the edges of the graph.
+    expect(edgeCount).toBe(foldEvidenceGraph(story.all, new Map()).edges.length);
     const { items } = await listEvidenceNodes(sql, { tenantId: story.tenantId, nodeType: 'approval_decision', page: 1, pageSize: 10 });
     expect(items).toEqual([{
       id: expect.stringMatching(/^evn_[0-9a-f]{32}$/), tenantId: story.tenantId, nodeType: 'approval_decision', refId: human[3]!.data.approvalId,

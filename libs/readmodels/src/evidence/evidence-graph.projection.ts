@@ -5,6 +5,12 @@ import type { ReadModelProjection } from '../read-model';
 import { type EvidenceEdgeRow, type EvidenceNodeRow, approvalsToLoad, foldEvidenceGraph } from './evidence-graph.fold';
 
 const ROWS_PER_STATEMENT = 500;
+
+/**
+ * Edges from or to a receipt node that its columns say exist: HAS_RECEIPT (action_id),
+ * EVALUATED_BY_POLICY (policy_version), ACTED_BY (actor_agent_id, actor_user_id).
+ */
+export const DERIVED_RELATIONS: ReadonlySet<string> = new Set(['HAS_RECEIPT', 'EVALUATED_BY_POLICY', 'ACTED_BY']);
 const NODE_COLUMNS = 19;
 const EDGE_COLUMNS = 6;
 
@@ -21,8 +27,11 @@ export const evidenceGraphProjection: ReadModelProjection = {
   async apply(tx, receipts) {
     if (receipts.length === 0) return;
     const { nodes, edges } = foldEvidenceGraph(receipts, await loadApprovals(tx, receipts));
+    // The edges a receipt node's own columns imply are not stored (three to four per action receipt,
+    // most of the read model's writes): they are counted from those columns (evidenceGraphCounts).
+    const stored = edges.filter((e) => !DERIVED_RELATIONS.has(e.relation));
     for (let i = 0; i < nodes.length; i += ROWS_PER_STATEMENT) await upsertNodes(tx, nodes.slice(i, i + ROWS_PER_STATEMENT));
-    for (let i = 0; i < edges.length; i += ROWS_PER_STATEMENT) await insertEdges(tx, edges.slice(i, i + ROWS_PER_STATEMENT));
+    for (let i = 0; i < stored.length; i += ROWS_PER_STATEMENT) await insertEdges(tx, stored.slice(i, i + ROWS_PER_STATEMENT));
   },
 };
 

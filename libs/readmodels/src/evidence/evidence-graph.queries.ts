@@ -20,7 +20,13 @@ export async function evidenceGraphCounts(sql: SqlExecutor, tenantId: string): P
   const { rows } = await sql.query<{ node_type: EvidenceNodeType; n: string | number }>('SELECT node_type, count(*) AS n FROM evidence_nodes WHERE tenant_id = $1 GROUP BY node_type', [tenantId]);
   const nodeCounts = Object.fromEntries(EVIDENCE_NODE_TYPES.map((t) => [t, 0])) as Record<EvidenceNodeType, number>;
   for (const row of rows) nodeCounts[row.node_type] = Number(row.n);
-  const edges = await sql.query<{ n: string | number }>('SELECT count(*) AS n FROM evidence_edges WHERE tenant_id = $1', [tenantId]);
+  // Stored edges, plus the ones each receipt node's columns imply (DERIVED_RELATIONS: not stored).
+  const edges = await sql.query<{ n: string | number }>(
+    `SELECT (SELECT count(*) FROM evidence_edges WHERE tenant_id = $1)
+          + (SELECT count(action_id) + count(policy_version) + count(actor_agent_id) + count(actor_user_id)
+               FROM evidence_nodes WHERE tenant_id = $1 AND node_type = 'receipt') AS n`,
+    [tenantId],
+  );
   return { nodeCounts, edgeCount: Number(edges.rows[0]?.n ?? 0) };
 }
 
