@@ -66,10 +66,25 @@ function factsOf(r: Receipt): NodeFacts {
 class GraphRows {
   readonly nodes = new Map<string, EvidenceNodeRow>();
   readonly edges = new Map<string, EvidenceEdgeRow>();
+  /** Node ids of this fold by tenant, type and ref: a batch names the same few nodes again and again. */
+  private readonly ids = new Map<string, string>();
+
+  /** `skip`: relations not wanted as rows (implied by the nodes' own columns). */
+  constructor(private readonly skip: ReadonlySet<string> = new Set()) {}
+
+  private idOf(tenantId: string, nodeType: EvidenceNodeType, refId: string): string {
+    const key = `${tenantId}\u0000${nodeType}\u0000${refId}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = evidenceNodeId(tenantId, nodeType, refId);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
 
   /** Records node (nodeType, refId) as `r` shows it; the first receipt keeps `createdAt` and `occurredAt`. */
   node(r: Receipt, nodeType: EvidenceNodeType, refId: string, payload: Record<string, unknown>, facts: NodeFacts = NO_FACTS, framework: string | null = null): string {
-    const nodeId = evidenceNodeId(r.tenantId, nodeType, refId);
+    const nodeId = this.idOf(r.tenantId, nodeType, refId);
     const first = this.nodes.get(nodeId);
     this.nodes.set(nodeId, {
       nodeId, tenantId: r.tenantId, nodeType, refId, payload, receiptType: r.type, framework, ...facts,
@@ -79,6 +94,7 @@ class GraphRows {
   }
 
   edge(r: Receipt, fromNodeId: string, toNodeId: string, relation: string): void {
+    if (this.skip.has(relation)) return;
     const edgeId = hashId('eve', r.tenantId, fromNodeId, toNodeId, relation);
     if (!this.edges.has(edgeId)) this.edges.set(edgeId, { edgeId, tenantId: r.tenantId, fromNodeId, toNodeId, relation, createdAt: r.timestamp });
   }
@@ -91,8 +107,13 @@ class GraphRows {
  * human approval (`isHumanApprovalReceipt`), with the approvers its approval records
  * (`approvals`: snapshots by approval id, for approvals concluded by receipts of earlier batches).
  */
-export function foldEvidenceGraph(receipts: readonly Receipt[], approvals: ReadonlyMap<string, ApprovalState>): { nodes: EvidenceNodeRow[]; edges: EvidenceEdgeRow[] } {
-  const rows = new GraphRows();
+export function foldEvidenceGraph(
+  receipts: readonly Receipt[],
+  approvals: ReadonlyMap<string, ApprovalState>,
+  /** Relations to leave out of `edges` (the projection does not store the ones a receipt node implies). */
+  skipRelations: ReadonlySet<string> = new Set(),
+): { nodes: EvidenceNodeRow[]; edges: EvidenceEdgeRow[] } {
+  const rows = new GraphRows(skipRelations);
   const snapshots = new Map(approvals);
   for (const r of receipts) {
     const snapshot = approvalOf(r);

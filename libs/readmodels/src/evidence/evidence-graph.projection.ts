@@ -26,10 +26,9 @@ export const evidenceGraphProjection: ReadModelProjection = {
   reads: ['approvals'],
   async apply(tx, receipts) {
     if (receipts.length === 0) return;
-    const { nodes, edges } = foldEvidenceGraph(receipts, await loadApprovals(tx, receipts));
     // The edges a receipt node's own columns imply are not stored (three to four per action receipt,
     // most of the read model's writes): they are counted from those columns (evidenceGraphCounts).
-    const stored = edges.filter((e) => !DERIVED_RELATIONS.has(e.relation));
+    const { nodes, edges: stored } = foldEvidenceGraph(receipts, await loadApprovals(tx, receipts), DERIVED_RELATIONS);
     for (let i = 0; i < nodes.length; i += ROWS_PER_STATEMENT) await upsertNodes(tx, nodes.slice(i, i + ROWS_PER_STATEMENT));
     for (let i = 0; i < stored.length; i += ROWS_PER_STATEMENT) await insertEdges(tx, stored.slice(i, i + ROWS_PER_STATEMENT));
   },
