@@ -12,6 +12,9 @@ const FETCH_BATCH = 1_000;
 
 /** The read side of the JetStream adapter; an unknown stream reads as empty. Errors are untranslated. */
 export class JetStreamReader {
+  /** Streams whose info answered in this process: created, so a message get is safe. */
+  private readonly seen = new Set<string>();
+
   constructor(
     private readonly jsm: JetStreamManager,
     private readonly js: JetStreamClient,
@@ -34,10 +37,20 @@ export class JetStreamReader {
     }
   }
 
-  /** One message by sequence or the last one of a full subject (served by the stream leader). */
+  /**
+   * One message by sequence or the last one of a full subject (served by the stream leader). The
+   * first get of a stream in this process asks for its info first: nats-server 2.9 can crash on a
+   * message get that races the stream's creation by another process (a nil dereference in
+   * jsMsgGetRequest), and a stream that answers its info is fully created.
+   */
   async message(stream: string, query: { seq: number } | { last_by_subj: string }): Promise<StoredEvent | null> {
+    const name = this.naming.streamName(stream);
+    if (!this.seen.has(name)) {
+      if ((await this.bounds(stream)).last === 0) return null;
+      this.seen.add(name);
+    }
     try {
-      const msg = await this.jsm.streams.getMessage(this.naming.streamName(stream), query);
+      const msg = await this.jsm.streams.getMessage(name, query);
       return msg ? this.decode(stream, msg) : null;
     } catch (err) {
       if (isStreamNotFound(err)) return null;
