@@ -4,11 +4,11 @@ import type { OarsConfig } from '@oars/config';
 import { TENANT_SETTINGS_SUBJECTS } from '@oars/domain';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient, defaultMigrationsDir, migrate } from '@oars/db';
 import { EmbeddedEventStore, JetStreamEventStore, StreamFeeds, type EventStore } from '@oars/eventstore';
-import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter } from '@oars/ledger';
+import { KvKeyVault, type KeyVault, SqlKeyVault, TenantChainWriter, prunedBaseOf } from '@oars/ledger';
 import { AppendMonitor, INTEGRITY_REACTOR, OpsRuntime, alertPublisherReactor, governanceAlertsReactor, governanceSignalsReactor } from '@oars/ops';
 import { AlertDelivery, alertDeliveryReactor } from '@oars/ops';
 import { deriveKek } from '@oars/receipts';
-import { Projector, waitForCheckpoint } from '@oars/readmodels';
+import { Projector, ReceiptProofs, waitForCheckpoint } from '@oars/readmodels';
 import { EXECUTIONS_REACTOR, ExecutionConsumer } from '@oars/connectors';
 import { ReactorHost } from '@oars/reactors';
 import { approvalTimersReactor } from './reactors/approval-timers.reactor';
@@ -50,6 +50,8 @@ export interface Runtime {
   readonly executions: ExecutionConsumer | null;
   /** The durable reactors of this process (one follower loop), where the projector runs. */
   readonly reactors: ReactorHost | null;
+  /** The Merkle logs of the tenant streams, for inclusion and consistency proofs (one cache per process). */
+  readonly proofs: ReceiptProofs;
   /** Evidence exports: inline bundles and asynchronous jobs (run by the exports reactor where the projector runs). */
   readonly evidence: EvidenceExporter;
   /** Retention of the tenant streams: policy, legal holds, archive-then-prune. */
@@ -155,7 +157,8 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
   // Signed Merkle checkpoints of every stream (transparency proofs, evidence bundles).
   reactors?.register(checkpointsReactor({ store, writer }, { intervalMs: config.checkpointIntervalMs }));
   // Asynchronous evidence exports; each finished job counts for the evidence-export SLO.
-  const evidence = new EvidenceExporter({ store, writer, sql, waitForPosition: (tenantId, sequence) => runtime.waitForPosition(tenantId, sequence) });
+  const proofs = new ReceiptProofs(sql, prunedBaseOf(store));
+  const evidence = new EvidenceExporter({ store, writer, sql, proofs, waitForPosition: (tenantId, sequence) => runtime.waitForPosition(tenantId, sequence) });
   reactors?.register(evidenceExportsReactor(evidence, { record: (completed) => ops.slo.record('evidence_export', completed) }));
   // Alert routing and delivery: one delivery receipt per (alert, channel), each sent from a durable timer.
   const alerting = new AlertDelivery({ store, writer, config: config.alerting, logger });
@@ -194,6 +197,7 @@ export async function createRuntime(config: OarsConfig, options: RuntimeOptions 
     sql,
     writer,
     vault,
+    proofs,
     evidence,
     alerting,
     retention,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CHECKPOINT_SUBJECT, type CheckpointData, LEDGER_CHECKPOINT } from '@oars/domain';
-import { appendCheckpoint, derivedId, latestReceipt, prunedBaseOf } from '@oars/ledger';
-import { getReceipt, ProofUnavailableError, ReceiptProofs } from '@oars/readmodels';
+import { checkpointCovering, derivedId, latestReceipt } from '@oars/ledger';
+import { getReceipt, ProofUnavailableError } from '@oars/readmodels';
 import { type ConsistencyProofDocument, type InclusionProofDocument, MERKLE_ALGORITHM, type ProofCheckpoint, type Receipt, merkleLeafHash } from '@oars/receipts';
 import type { Runtime } from '@oars/runtime';
 import { ApiError } from '../http/api-error';
@@ -13,20 +13,16 @@ import { RUNTIME } from '../runtime.token';
  */
 @Injectable()
 export class ReceiptProofService {
-  private readonly proofs: ReceiptProofs;
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {
-    this.proofs = new ReceiptProofs(runtime.sql, prunedBaseOf(runtime.store));
+  private get proofs() {
+    return this.runtime.proofs;
   }
 
   async inclusion(receipt: Receipt): Promise<InclusionProofDocument> {
     const tenantId = receipt.tenantId;
-    let checkpoint = await latestReceipt(this.runtime.store, tenantId, CHECKPOINT_SUBJECT);
-    if (!checkpoint || dataOf(checkpoint).treeSize < receipt.sequence) {
-      const { value } = await appendCheckpoint(this.runtime, tenantId);
-      checkpoint = value ?? (await latestReceipt(this.runtime.store, tenantId, CHECKPOINT_SUBJECT));
-    }
-    if (!checkpoint || dataOf(checkpoint).treeSize < receipt.sequence) {
+    const checkpoint = await checkpointCovering(this.runtime, tenantId, receipt.sequence);
+    if (!checkpoint) {
       // Only a checkpoint that is the stream's head itself: the next one will cover it.
       throw new ApiError(409, 'not_yet_checkpointed', `Receipt ${receipt.receiptId} is not covered by a checkpoint yet; the next checkpoint covers it.`);
     }

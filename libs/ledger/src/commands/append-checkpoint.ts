@@ -39,6 +39,19 @@ export async function appendCheckpoint(deps: CommandDeps, tenantId: string, now:
   });
 }
 
+/**
+ * The latest checkpoint of the stream when it covers `sequence`; else one appended now (or another
+ * writer's that landed meanwhile). Null only when none covers it yet: `sequence` is the newest
+ * checkpoint itself, which the next one covers.
+ */
+export async function checkpointCovering(deps: CommandDeps, tenantId: string, sequence: number): Promise<Receipt | null> {
+  const covers = (r: Receipt | null): r is Receipt => r !== null && (r.data as unknown as CheckpointData).treeSize >= sequence;
+  const latest = await latestReceipt(deps.store, tenantId, CHECKPOINT_SUBJECT);
+  if (covers(latest)) return latest;
+  const appended = (await appendCheckpoint(deps, tenantId)).value ?? (await latestReceipt(deps.store, tenantId, CHECKPOINT_SUBJECT));
+  return covers(appended) ? appended : null;
+}
+
 /** The ledger state at `headSequence`: from the latest checkpoint, folding the events after what it covers. */
 export async function loadCheckpointState(store: EventStore, tenantId: string, latest: Receipt | null, headSequence: number): Promise<CheckpointState> {
   let state = latest ? checkpointStateOf(latest.sequence, latest.data as unknown as CheckpointData) : initialCheckpointState;

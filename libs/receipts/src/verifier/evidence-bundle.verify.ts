@@ -25,6 +25,7 @@ import { checkReceiptSchema } from './receipt-schema.check';
 import { HASH_MISMATCH, verifyReceiptSignature } from './receipt-signature.verify';
 import { embeddedKeysOf, keyCustodyErrorOf, type TrustedKey } from './trusted-keys';
 import type { VerifierCrypto } from './verifier-crypto';
+import { isRecord } from './json-shape';
 
 /** One thing wrong with a bundle: where (a JSON path such as `receipts[3].integrity.signature`), a stable snake_case code, and what. */
 export interface EvidenceBundleError {
@@ -250,9 +251,6 @@ function push(errors: Errors, path: string, code: string, message: string): void
   errors.push({ path, code, message });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const join = (path: string, field: string) => (path ? `${path}.${field}` : field);
 

@@ -1,4 +1,5 @@
 import { RECEIPT_VERSION } from '../receipt.types';
+import { isRecord } from './json-shape';
 
 export interface SchemaCheck {
   isSchemaValid: boolean;
@@ -92,6 +93,3 @@ function walk(spec: Spec, value: Record<string, unknown>, prefix: string, missin
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -3,6 +3,7 @@ import { MERKLE_ALGORITHM, merkleLeafHash, verifyConsistency, verifyInclusion } 
 import { verifyReceiptSignature } from './receipt-signature.verify';
 import type { TrustedKey } from './trusted-keys';
 import { portableVerifierCrypto, type VerifierCrypto } from './verifier-crypto';
+import { isRecord } from './json-shape';
 
 /** The checkpoint a proof is made against, with its signed receipt (`ledger.checkpoint`). */
 export interface ProofCheckpoint {
@@ -174,6 +175,3 @@ function isHex(v: string): boolean {
   return /^[0-9a-f]{64}$/.test(v);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

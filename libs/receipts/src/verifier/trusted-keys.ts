@@ -1,3 +1,5 @@
+import { isRecord } from './json-shape';
+
 /** A public key a verifier trusts for one key id. */
 export interface TrustedKey {
   keyId: string;
@@ -58,6 +60,3 @@ export function keyCustodyErrorOf(receipt: { type: string; sequence: number; dat
   return null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,6 +1,5 @@
 import type { SqlClient } from '@oars/db';
 import {
-  CHECKPOINT_SUBJECT,
   type CheckpointData,
   type EvidenceCommand,
   type EvidenceEvent,
@@ -17,8 +16,8 @@ import {
   isEvidenceEvent,
 } from '@oars/domain';
 import type { EventStore } from '@oars/eventstore';
-import { type TenantChainWriter, aggregateDraft, appendCheckpoint, derivedId, handleCommand, latestReceipt, prunedBaseOf } from '@oars/ledger';
-import { ReceiptProofs, listControlMappings } from '@oars/readmodels';
+import { type TenantChainWriter, aggregateDraft, checkpointCovering, derivedId, handleCommand, latestReceipt, randomId } from '@oars/ledger';
+import { type ReceiptProofs, listControlMappings } from '@oars/readmodels';
 import { type BuiltEvidenceBundle, type EvidenceBundle, type EvidenceControl, type Receipt, buildEvidenceBundleJson, outOfScopeFieldOf } from '@oars/receipts';
 
 /** What an export is of: the tenant, the framework label and the scope. */
@@ -32,6 +31,8 @@ export interface EvidenceExporterDeps {
   store: EventStore;
   writer: TenantChainWriter;
   sql: SqlClient;
+  /** The process's Merkle logs of the tenant streams (shared with the proof routes). */
+  proofs: ReceiptProofs;
   /** Resolves true once the read models reflect `sequence` of the tenant's stream. */
   waitForPosition(tenantId: string, sequence: number): Promise<boolean>;
 }
@@ -57,11 +58,7 @@ const PAGE = 10_000;
  * `evidence.bundle.generated` receipt; asynchronous jobs are receipts too (see the exports reactor).
  */
 export class EvidenceExporter {
-  private readonly proofs: ReceiptProofs;
-
-  constructor(private readonly deps: EvidenceExporterDeps) {
-    this.proofs = new ReceiptProofs(deps.sql, prunedBaseOf(deps.store));
-  }
+  constructor(private readonly deps: EvidenceExporterDeps) {}
 
   /** Builds the bundle `bundleId` of `spec` as of now (`generatedAt`), without recording it. */
   async build(spec: EvidenceExportSpec, bundleId: string, generatedAt: string, maxReceipts = Infinity): Promise<EvidenceBundle> {
@@ -75,16 +72,14 @@ export class EvidenceExporter {
     await this.reach(tenantId, head);
     const { receipts, controls } = await this.withControls(spec, await this.receiptsInScope(spec, maxReceipts));
     const last = receipts.length > 0 ? receipts[receipts.length - 1]!.sequence : 0;
-    let checkpoint = await latestReceipt(this.deps.store, tenantId, CHECKPOINT_SUBJECT);
-    if (last > 0 && (!checkpoint || treeOf(checkpoint).treeSize < last)) {
-      checkpoint = (await appendCheckpoint(this.deps, tenantId)).value ?? (await latestReceipt(this.deps.store, tenantId, CHECKPOINT_SUBJECT));
-    }
+    const checkpoint = last > 0 ? await checkpointCovering(this.deps, tenantId, last) : null;
+    if (last > 0 && !checkpoint) throw new ExportUnavailableError(`No checkpoint of ${tenantId} covers sequence ${last} yet; retry shortly.`);
     const signer = await this.deps.writer.detachedSigner(tenantId);
     const ring = await this.deps.writer.keyring(tenantId);
     if (!signer || !ring) throw new ExportUnavailableError(`Tenant ${tenantId} has no signing key yet: it has no receipts.`);
     const tree = checkpoint ? treeOf(checkpoint) : null;
     if (tree) await this.reach(tenantId, tree.treeSize);
-    const log = tree ? await this.proofs.log(tenantId, tree) : { inclusionProof: () => [] };
+    const log = tree ? await this.deps.proofs.log(tenantId, tree) : { inclusionProof: () => [] };
     return buildEvidenceBundleJson(
       { bundleId, tenantId, framework: spec.framework, generatedAt, scope: spec.scope, receipts, keys: ring.keys, checkpoint: receipts.length > 0 ? checkpoint : null, log, ...(controls ? { controls } : {}) },
       signer,
@@ -93,7 +88,7 @@ export class EvidenceExporter {
 
   /** A synchronous export: builds, records `evidence.bundle.generated`, answers the bundle and its JSON text. */
   async exportNow(spec: EvidenceExportSpec, now = new Date()): Promise<BuiltEvidenceBundle> {
-    const bundleId = `evb_${randomPart()}`;
+    const bundleId = randomId('evb');
     const built = await this.buildJson(spec, bundleId, now.toISOString(), MAX_INLINE_EXPORT_RECEIPTS);
     await this.command(spec.tenantId, `evidence_bundle.${bundleId}`, generatedCommand(null, built.bundle, spec));
     return built;
@@ -138,8 +133,7 @@ export class EvidenceExporter {
 
   /** A job as its receipts show it, or null for an unknown job. */
   async job(tenantId: string, jobId: string): Promise<EvidenceJob | null> {
-    const latest = await latestReceipt(this.deps.store, tenantId, evidenceExportSubject(jobId));
-    const state = evidenceJobStateOf(latest && isEvidenceEvent(latest.type) ? eventOf(latest) : null);
+    const { latest, state } = await this.jobAt(tenantId, evidenceExportSubject(jobId));
     if (!latest || !state.requested) return null;
     const outcome = latest.data as { bundleHash?: string; receiptCount?: number; error?: string };
     return {
@@ -164,8 +158,14 @@ export class EvidenceExporter {
     return rows.length > 0 ? (JSON.parse(rows[0]!.body) as EvidenceBundle) : null;
   }
 
-  private jobState(tenantId: string, jobId: string): Promise<EvidenceJobState> {
-    return this.jobStateAt(tenantId, evidenceExportSubject(jobId));
+  private async jobState(tenantId: string, jobId: string): Promise<EvidenceJobState> {
+    return (await this.jobAt(tenantId, evidenceExportSubject(jobId))).state;
+  }
+
+  /** A job's latest receipt and the state it carries (each receipt of a job is its snapshot). */
+  private async jobAt(tenantId: string, subject: string): Promise<{ latest: Receipt | null; state: EvidenceJobState }> {
+    const latest = await latestReceipt(this.deps.store, tenantId, subject);
+    return { latest, state: evidenceJobStateOf(latest && isEvidenceEvent(latest.type) ? eventOf(latest) : null) };
   }
 
   /** Decides and appends one command of a job; true when it appended something. */
@@ -173,18 +173,13 @@ export class EvidenceExporter {
     const { value } = await handleCommand(this.deps, {
       tenantId,
       subjects: [subject],
-      load: () => this.jobStateAt(tenantId, subject),
+      load: async () => (await this.jobAt(tenantId, subject)).state,
       decide: (state) => decideEvidence(state, command),
       drafts: (events) =>
         events.map((e) => aggregateDraft(derivedId('rcpt', tenantId, e.subject, e.type), e.type, e.subject, e.data as unknown as Record<string, unknown>)),
       answer: ({ events }) => events.length > 0,
     });
     return value;
-  }
-
-  private async jobStateAt(tenantId: string, subject: string): Promise<EvidenceJobState> {
-    const latest = await latestReceipt(this.deps.store, tenantId, subject);
-    return evidenceJobStateOf(latest && isEvidenceEvent(latest.type) ? eventOf(latest) : null);
   }
 
   private async receiptsInScope(spec: EvidenceExportSpec, maxReceipts: number): Promise<Receipt[]> {
@@ -268,6 +263,3 @@ function treeOf(checkpoint: Receipt): CheckpointData {
   return checkpoint.data as unknown as CheckpointData;
 }
 
-function randomPart(): string {
-  return derivedId('x', String(Date.now()), String(Math.random())).slice(2);
-}
