@@ -3,7 +3,7 @@ import type { SqlClient } from '@oars/db';
 import { type EventStore, FeedReader, type StoredEvent, type StreamFeeds, WakeableSleep } from '@oars/eventstore';
 import type { Reactor } from './reactor';
 import { loadReactorCheckpoints } from './reactor-checkpoints.store';
-import { type StepEnv, type StepRead, runStreamStep } from './stream-step';
+import { SKIPPED_SAVE_DELAY_MS, type StepEnv, type StepRead, runStreamStep } from './stream-step';
 import { countReactorDeadLetters } from './reactor-dead-letters.store';
 import { acquireLease, releaseLease } from './reactor-lease.store';
 import { ReactorSlot } from './reactor-slot';
@@ -203,7 +203,8 @@ export class ReactorHost {
         for (const { stream, lastSequence } of streams) {
           const c = slot.cursor(stream);
           c.head = Math.max(c.head, lastSequence);
-          if (c.head > c.position) slot.dirty.add(stream);
+          // Behind the head, or holding a position moved past skipped events that is due to be stored.
+          if (c.head > c.position || (c.unsavedSince && now >= c.unsavedSince + SKIPPED_SAVE_DELAY_MS)) slot.dirty.add(stream);
         }
         const timers = await timerSummary(this.options.sql, slot.name);
         slot.timersPending = timers.pending;

@@ -150,12 +150,11 @@ async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: React
   if (skippedOnly && position > from && !slot.reactor.loadPositions) {
     c.unsavedSince ||= env.now();
     if (env.now() < c.unsavedSince + SKIPPED_SAVE_DELAY_MS) {
+      // Stored with a later batch, or by the host's next poll once it is due (never holding up new events).
       c.position = position;
       c.head = Math.max(c.head, position);
       if (env.coalesceMs) c.retryAt = env.now() + env.coalesceMs;
-      // Looked at again: with more events, or to store the position once it is due.
-      slot.dirty.add(stream);
-      if (!(read >= env.batchSize || c.head > c.position)) c.retryAt = Math.max(c.retryAt, c.unsavedSince + SKIPPED_SAVE_DELAY_MS);
+      if (read >= env.batchSize || c.head > c.position) slot.dirty.add(stream);
       return;
     }
   }
