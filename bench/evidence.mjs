@@ -3,7 +3,7 @@
 //   - an inline evidence export of 100k receipts over HTTP (target <= 10 s), and its offline verification;
 //   - forensic replay with verification over HTTP (target >= 5,000 receipts/s);
 //   - inclusion proof generation over HTTP, p50/p95/p99 (target p95 <= 5 ms).
-// One Ed25519 signature (node:crypto, 64-byte message, median of 2,000) is printed beside them.
+// One Ed25519 signature (bench/probe.mjs signature, as run-bench.sh measures it) is printed beside them.
 //
 //   node bench/evidence.mjs [--skip-build] [--store jetstream|embedded] [--actions 33333] [--proofs 2000] [--exports 3]
 //
@@ -14,17 +14,9 @@
 // models reach the head, and measures. The integrity verifier is slowed to 1 receipt/s so it does not
 // compete with the measurement (it re-verifies the stream in the background in production).
 import 'reflect-metadata';
-import { execSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { build, dist, fmt, freshDeployment, log, quietLogger, seedActions, signatureMicros } from './in-process.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const dist = (path) => require(resolve(ROOT, 'dist', path));
 const { values } = parseArgs({
   options: {
     'skip-build': { type: 'boolean', default: false },
@@ -35,92 +27,29 @@ const { values } = parseArgs({
     window: { type: 'string', default: '512' },
   },
 });
-const log = (line) => process.stderr.write(`${line}\n`);
-const fmt = (n, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ACTIONS = Number(values.actions);
 const PROOFS = Number(values.proofs);
 const EXPORTS = Number(values.exports);
 if (!['jetstream', 'embedded'].includes(values.store)) throw new Error('--store must be jetstream or embedded');
-
-if (!values['skip-build']) {
-  log('building (npm run build) …');
-  execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-function signatureMicros() {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const message = randomBytes(64);
-  const times = [];
-  for (let i = 0; i < 2000; i++) {
-    const t = process.hrtime.bigint();
-    sign(null, message, privateKey);
-    times.push(Number(process.hrtime.bigint() - t) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[1000];
-}
+build(values['skip-build']);
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-const { loadConfig } = dist('libs/config/src');
 const { createRuntime } = dist('libs/runtime/src');
-const { SubmitActionHandler } = dist('apps/api/src/actions/submit-action.handler.js');
-const { SubmitAction } = dist('apps/api/src/actions/submit-action.command.js');
-const { DEV_TOKENS } = dist('apps/api/src/auth/token-registry.js');
 const { createApp } = dist('apps/api/src/bootstrap.js');
 const { verifyEvidenceBundle, nodeVerifierCrypto } = dist('libs/receipts/src');
 
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const id = randomBytes(4).toString('hex');
-const database = `oars_bench_evidence_${id}`;
-const prefix = `BEVD${id.toUpperCase()}`;
-const admin = new pg.Client({ connectionString: `${PG}/postgres` });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
 const tenant = 'tenant_alpha';
+const deployment = await freshDeployment('evidence', values.store, {
+  OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND: '1',
+  OARS_INTEGRITY_MIN_RECEIPTS_PER_SECOND: '1',
+});
 let runtime;
 let app;
 try {
-  const config = loadConfig({
-    ...process.env,
-    OARS_EVENT_STORE: values.store,
-    NATS_URL: process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
-    DATABASE_URL: `${PG}/${database}`,
-    OARS_STREAM_PREFIX: prefix,
-    OARS_SUBJECT_PREFIX: prefix.toLowerCase(),
-    OARS_REGION: 'bench',
-    OARS_INTEGRITY_MAX_RECEIPTS_PER_SECOND: '1',
-    OARS_INTEGRITY_MIN_RECEIPTS_PER_SECOND: '1',
-    OARS_CHECKPOINT_INTERVAL_MS: String(86_400_000),
-    LOG_LEVEL: 'silent',
-  });
-  runtime = await createRuntime(config, { logger: { info: () => undefined, warn: () => undefined, error: (o, m) => log(`error: ${m ?? ''} ${JSON.stringify(o)}`) } });
-
-  // Seed through the API's own submit handler (risk, policy, drafts, the chain writer), `window` at a time.
-  const { token: _t, ...caller } = DEV_TOKENS.find((t) => t.role === 'admin' && t.tenantIds.includes(tenant));
-  const handler = new SubmitActionHandler(runtime);
-  const t0 = Date.now();
-  let issued = 0;
-  let done = 0;
-  await new Promise((resolveAll, rejectAll) => {
-    const launch = () => {
-      while (issued < ACTIONS && issued - done < Number(values.window)) {
-        const i = issued++;
-        handler
-          .execute(new SubmitAction({ tenantId: tenant, agentId: `agent_${i % 100}`, resource: { toolId: 'jira', operation: 'create_ticket', target: 'project:SEC' }, input: { n: i } }, caller, `seed_${id}_${i}`, null))
-          .then(() => {
-            done++;
-            if (done % 5000 === 0) log(`  seeded ${fmt(done)}/${fmt(ACTIONS)} actions (${fmt((done * 1000) / (Date.now() - t0))}/s)`);
-            if (done === ACTIONS) resolveAll();
-            else launch();
-          }, rejectAll);
-      }
-    };
-    if (ACTIONS === 0) resolveAll();
-    else launch();
-  });
-  const head = (await runtime.store.head(tenant)).sequence;
-  log(`seeded ${fmt(ACTIONS)} actions (${fmt(head)} receipts) in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting for the read models …`);
+  runtime = await createRuntime(deployment.config, { logger: quietLogger });
+  const head = await seedActions(runtime, tenant, ACTIONS, { window: Number(values.window) });
+  log('waiting for the read models …');
   while (!(await runtime.waitForPosition(tenant, head))) log('  … read models still behind');
 
   app = await createApp(runtime, { logger: false });
@@ -193,7 +122,5 @@ try {
 } finally {
   await app?.close().catch(() => undefined);
   await runtime?.close().catch(() => undefined);
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((e) => log(`drop database: ${e.message}`));
-  await admin.end();
-  if (values.store === 'jetstream') execSync(`node ${resolve(ROOT, 'bench/cleanup-streams.mjs')} --prefix ${prefix}`, { stdio: 'ignore' });
+  await deployment.drop();
 }

@@ -69,8 +69,11 @@ class GraphRows {
   /** Node ids of this fold by tenant, type and ref: a batch names the same few nodes again and again. */
   private readonly ids = new Map<string, string>();
 
-  /** `skip`: relations not wanted as rows (implied by the nodes' own columns). */
-  constructor(private readonly skip: ReadonlySet<string> = new Set()) {}
+  /** `skip`: relations not wanted as rows (implied by the nodes' own columns); `virtual`: node types not wanted as rows. */
+  constructor(
+    private readonly skip: ReadonlySet<string> = new Set(),
+    private readonly virtual: ReadonlySet<EvidenceNodeType> = new Set(),
+  ) {}
 
   private idOf(tenantId: string, nodeType: EvidenceNodeType, refId: string): string {
     const key = `${tenantId}\u0000${nodeType}\u0000${refId}`;
@@ -85,6 +88,7 @@ class GraphRows {
   /** Records node (nodeType, refId) as `r` shows it; the first receipt keeps `createdAt` and `occurredAt`. */
   node(r: Receipt, nodeType: EvidenceNodeType, refId: string, payload: Record<string, unknown>, facts: NodeFacts = NO_FACTS, framework: string | null = null): string {
     const nodeId = this.idOf(r.tenantId, nodeType, refId);
+    if (this.virtual.has(nodeType)) return nodeId;
     const first = this.nodes.get(nodeId);
     this.nodes.set(nodeId, {
       nodeId, tenantId: r.tenantId, nodeType, refId, payload, receiptType: r.type, framework, ...facts,
@@ -110,10 +114,13 @@ class GraphRows {
 export function foldEvidenceGraph(
   receipts: readonly Receipt[],
   approvals: ReadonlyMap<string, ApprovalState>,
-  /** Relations to leave out of `edges` (the projection does not store the ones a receipt node implies). */
-  skipRelations: ReadonlySet<string> = new Set(),
+  /**
+   * What to leave out (the projection stores neither): `relations` among the edges (the ones a
+   * receipt node implies), `nodeTypes` among the nodes (`receipt`: the `receipts` read model's rows).
+   */
+  leaveOut: { relations?: ReadonlySet<string>; nodeTypes?: ReadonlySet<EvidenceNodeType> } = {},
 ): { nodes: EvidenceNodeRow[]; edges: EvidenceEdgeRow[] } {
-  const rows = new GraphRows(skipRelations);
+  const rows = new GraphRows(leaveOut.relations, leaveOut.nodeTypes);
   const snapshots = new Map(approvals);
   for (const r of receipts) {
     const snapshot = approvalOf(r);
@@ -136,10 +143,15 @@ export function foldEvidenceGraph(
   return { nodes: [...rows.nodes.values()], edges: [...rows.edges.values()] };
 }
 
+/** A receipt node's payload, the same from a receipt and from its `receipts` row (evidence-graph.queries). */
+export function receiptNodePayload(receiptId: string, actionId: string | null, type: string, decision: string | null, timestamp: string, sequence: number): Record<string, unknown> {
+  return { receiptId, actionId, type, decision, timestamp, sequence };
+}
+
 /** The receipt's own node and, for an action receipt, its action, policy version and actors; returns the receipt's node id. */
 function addActionNodes(rows: GraphRows, r: Receipt): string {
   const facts = factsOf(r);
-  const receiptNode = rows.node(r, 'receipt', r.receiptId, { receiptId: r.receiptId, actionId: r.actionId, type: r.type, decision: r.policy?.decision ?? null, timestamp: r.timestamp, sequence: r.sequence }, facts);
+  const receiptNode = rows.node(r, 'receipt', r.receiptId, receiptNodePayload(r.receiptId, r.actionId, r.type, r.policy?.decision ?? null, r.timestamp, r.sequence), facts);
   if (r.actionId) rows.edge(r, rows.node(r, 'action', r.actionId, { actionId: r.actionId, lastReceiptType: r.type, lastReceiptAt: r.timestamp }, facts), receiptNode, 'HAS_RECEIPT');
   if (r.policy) {
     const { policySetId, policyVersion, policyHash, decision } = r.policy;

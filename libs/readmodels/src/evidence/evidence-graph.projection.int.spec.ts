@@ -195,6 +195,33 @@ describe.each(['postgres', 'pglite'] as const)('evidence graph and control mappi
     await expect(listReceipts(sql, { tenantId: story.tenantId, controlId: 'CC-X' })).rejects.toMatchObject({ code: 'validation_error', problems: [{ field: 'framework' }] });
   });
 
+  it('serves each receipt node from the receipts read model, as the fold makes it, in listings and coverage counts', async () => {
+    const story = new EvidenceStory();
+    story.autoAllowed('jira');
+    story.humanApproved('erin', 'iam');
+    story.denied();
+    await given(story, 4);
+
+    const folded = foldEvidenceGraph(story.all, new Map()).nodes.filter((n) => n.nodeType === 'receipt');
+    const listed = await listEvidenceNodes(sql, { tenantId: story.tenantId, nodeType: 'receipt', page: 1, pageSize: 100 });
+    expect(listed.total).toBe(story.all.length);
+    const byRef = (nodes: { refId: string }[]) => [...nodes].sort((a, b) => a.refId.localeCompare(b.refId));
+    expect(byRef(listed.items)).toEqual(byRef(folded.map((n) => ({ id: n.nodeId, tenantId: n.tenantId, nodeType: 'receipt', refId: n.refId, payload: n.payload, createdAt: n.createdAt, updatedAt: n.updatedAt }))));
+    const everything = await listEvidenceNodes(sql, { tenantId: story.tenantId, nodeType: null, page: 1, pageSize: 500 });
+    expect(everything.items.filter((n) => n.nodeType === 'receipt')).toEqual(listed.items);
+    const { nodeCounts } = await evidenceGraphCounts(sql, story.tenantId);
+    expect(everything.total).toBe(Object.values(nodeCounts).reduce((a, b) => a + b, 0));
+
+    const receiptsOf = (pick: (r: Receipt) => boolean) => story.all.filter(pick).length;
+    expect(await countEvidence(sql, story.tenantId, window(story), [
+      selector({ nodeType: 'receipt' }),
+      selector({ nodeType: 'receipt', receiptTypes: ['action.executed'], receiptFilters: { toolIds: ['iam'] } }),
+      selector({ nodeType: 'receipt', requires: 'policy' }),
+      selector({ nodeType: 'receipt', framework: 'soc2' }),
+      HUMAN,
+    ])).toEqual([story.all.length, 1, receiptsOf((r) => r.policy !== null), 0, 1]);
+  });
+
   it('pages nodes by updatedAt desc; re-applying receipts changes no row; a rebuild gives the same rows', async () => {
     const story = new EvidenceStory();
     story.autoAllowed();

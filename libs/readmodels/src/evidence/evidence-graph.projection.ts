@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@oars/db';
-import type { ApprovalState } from '@oars/domain';
+import type { ApprovalState, EvidenceNodeType } from '@oars/domain';
 import type { Receipt } from '@oars/receipts';
 import type { ReadModelProjection } from '../read-model';
 import { type EvidenceEdgeRow, type EvidenceNodeRow, approvalsToLoad, foldEvidenceGraph } from './evidence-graph.fold';
@@ -11,6 +11,11 @@ const ROWS_PER_STATEMENT = 500;
  * EVALUATED_BY_POLICY (policy_version), ACTED_BY (actor_agent_id, actor_user_id).
  */
 export const DERIVED_RELATIONS: ReadonlySet<string> = new Set(['HAS_RECEIPT', 'EVALUATED_BY_POLICY', 'ACTED_BY']);
+/**
+ * Node types the graph reads from another read model instead of storing: a receipt node is its row
+ * in `receipts` (same columns; three to four of every five nodes of an action's receipts).
+ */
+export const VIRTUAL_NODE_TYPES: ReadonlySet<EvidenceNodeType> = new Set(['receipt']);
 const NODE_COLUMNS = 19;
 const EDGE_COLUMNS = 6;
 
@@ -26,9 +31,10 @@ export const evidenceGraphProjection: ReadModelProjection = {
   reads: ['approvals'],
   async apply(tx, receipts) {
     if (receipts.length === 0) return;
-    // The edges a receipt node's own columns imply are not stored (three to four per action receipt,
-    // most of the read model's writes): they are counted from those columns (evidenceGraphCounts).
-    const { nodes, edges: stored } = foldEvidenceGraph(receipts, await loadApprovals(tx, receipts), DERIVED_RELATIONS);
+    // Neither the receipt nodes nor the edges their columns imply (three to four per action receipt)
+    // are stored, most of what the graph would write: the queries read them from `receipts`
+    // (evidence-graph.queries).
+    const { nodes, edges: stored } = foldEvidenceGraph(receipts, await loadApprovals(tx, receipts), { relations: DERIVED_RELATIONS, nodeTypes: VIRTUAL_NODE_TYPES });
     for (let i = 0; i < nodes.length; i += ROWS_PER_STATEMENT) await upsertNodes(tx, nodes.slice(i, i + ROWS_PER_STATEMENT));
     for (let i = 0; i < stored.length; i += ROWS_PER_STATEMENT) await insertEdges(tx, stored.slice(i, i + ROWS_PER_STATEMENT));
   },
