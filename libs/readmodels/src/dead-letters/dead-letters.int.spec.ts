@@ -54,7 +54,7 @@ describe.each<TestStoreMode>(['embedded', 'jetstream'])('read models in depth (%
   it('projects a signed receipt with NUL and lone surrogates: U+FFFD in text columns, the exact signed body, and the receipts after it', async () => {
     const s = new ReceiptStreamBuilder(uniqueNamespace('nul'));
     const key = testSigningKey();
-    const evil = { agentId: 'agent\u0000evil', toolId: 'jira\u0000x', target: 'project:\ud800SEC' };
+    const evil = { agentId: 'agent\u0000evil', toolId: 'jira\u0000x', target: 'project:\ud800SEC', ruleIds: ['R\u0000evil', 'R-\udc00'] };
     const before = givenActionLifecycle(s, 'allow');
     const nul = givenActionLifecycle(s, 'allow', evil);
     const after = givenActionLifecycle(s, 'deny');
@@ -70,6 +70,11 @@ describe.each<TestStoreMode>(['embedded', 'jetstream'])('read models in depth (%
       [s.tenantId, nulActionId],
     );
     expect(rows).toEqual(nul.map(() => ({ actor_agent_id: 'agent\ufffdevil', tool_id: 'jira\ufffdx' })));
+    const rules = await db.sql.query<{ policy_rule_ids: string[] }>(
+      'SELECT DISTINCT policy_rule_ids FROM receipts WHERE tenant_id = $1 AND action_id = $2 AND cardinality(policy_rule_ids) > 0',
+      [s.tenantId, nulActionId],
+    );
+    expect(rules.rows).toEqual([{ policy_rule_ids: ['R\ufffdevil', 'R-\ufffd'] }]);
     const page = await listReceipts(db.sql, { tenantId: s.tenantId, actorAgentId: storableText(evil.agentId) });
     expect(page.items.map((r) => r.receiptId)).toEqual(nul.map((r) => r.receiptId).reverse());
 
