@@ -6,7 +6,7 @@ import type { ActionAggregateState } from '../action.state';
 import type { ActionContext } from '../action.types';
 import { executorOf } from '../execution';
 import { derivedReceiptId } from '../receipt-id';
-import { alertAfter, executionBody } from './action-event.build';
+import { alertAfter, executionBody, existing, nextEvent } from './action-event.build';
 
 export const DENIED_BY_POLICY = 'Action denied by policy.';
 export const QUARANTINED_BY_POLICY = 'Action quarantined by policy.';
@@ -16,10 +16,11 @@ export const QUARANTINED_BY_POLICY = 'Action quarantined by policy.';
  * scored risk, then, for an allowed action whose built-in connector ran inline, `executed` or
  * `failed`; plus the alert the final state raises. An action approved for an HTTP connector or
  * its agent stays `approved` (`executedBy` names who records its outcome). The same id again (a
- * retried Idempotency-Key) decides nothing: the stored answer is replayed.
+ * retried Idempotency-Key) decides nothing, the stored answer is replayed, with one exception
+ * (`completeInterruptedSubmission`).
  */
 export function decideSubmitAction(cmd: SubmitAction, state: ActionAggregateState): ActionEvent[] {
-  if (state.actionId !== null) return [];
+  if (state.actionId !== null) return completeInterruptedSubmission(cmd, state);
   const { tenantId, actionId, now } = cmd.metadata;
   const { policy, resource, userId, agentId } = cmd.data;
   const context: ActionContext = {
@@ -68,4 +69,25 @@ export function decideSubmitAction(cmd: SubmitAction, state: ActionAggregateStat
   }
   const events = bodies.map((b) => ({ ...b, metadata: { ...metadata, receiptId: derivedReceiptId(actionId, b.type) } }) as ActionChainEvent);
   return [...events, ...alertAfter(tenantId, events[events.length - 1]!, now)];
+}
+
+/**
+ * A retried submission of an action left `approved` for a built-in connector with no outcome: the
+ * write that was to record `approved` and `executed` together was cut after `approved` (the event
+ * store went down between the two messages of one append, so the request got a 503 and was retried).
+ * Only a request holds the raw input a built-in connector runs on, so this retry records the outcome
+ * the first attempt planned: the same tool, target and input, so the same deterministic execution.
+ * Anything else about an existing action decides nothing.
+ */
+function completeInterruptedSubmission(cmd: SubmitAction, state: ActionAggregateState): ActionEvent[] {
+  const { execution, resource, inputHash, agentId } = cmd.data;
+  if (state.status !== 'approved' || state.executor !== 'oars' || !execution || state.facts === null) return [];
+  const facts = state.facts;
+  const same =
+    facts.inputHash === inputHash && facts.actor?.agentId === agentId &&
+    facts.resource?.toolId === resource.toolId && facts.resource?.operation === resource.operation && facts.resource?.target === resource.target;
+  if (!same) return [];
+  const action = existing(state);
+  const outcome = nextEvent(action, executionBody(action.actionId, execution));
+  return [outcome, ...alertAfter(cmd.metadata.tenantId, outcome, cmd.metadata.now)];
 }

@@ -3,7 +3,7 @@ import { actionEvents, given } from '@oars/testing';
 import { actionDecider } from '../action.decide';
 import { derivedReceiptId } from '../receipt-id';
 
-const { ACTION_ID, FACTS, REQUESTER, T0, givenActionRequested, policyDeciding, submit } = actionEvents;
+const { ACTION_ID, FACTS, REQUESTER, T0, givenActionRequested, givenEvent, policyDeciding, submit } = actionEvents;
 
 const jira = { toolId: 'jira', operation: 'create_ticket', target: 'project:SEC' };
 const typesOf = (events: readonly { type: string }[]) => events.map((e) => e.type);
@@ -58,5 +58,22 @@ describe('SubmitAction', () => {
 
   it('given the action exists (a retried Idempotency-Key), then nothing: the stored answer is replayed', () => {
     given(actionDecider, givenActionRequested()).when(submit()).then([]);
+  });
+
+  it('given an append cut after approved for a built-in connector, when the same submission is retried, then the planned outcome is recorded', () => {
+    const facts = { resource: jira, inputHash: hashCanonical({ q: 1 }) };
+    const cut = [givenEvent({ type: 'action.requested', data: { context: { requestedAt: T0 }, idempotencyRequestHash: null } }, facts), givenEvent({ type: 'action.approved', data: { executedBy: 'oars' } }, facts)];
+    const events = given(actionDecider, ...cut).when(submit({ resource: jira })).events();
+    // The alert is that of an execution at the stored risk (high here).
+    expect(typesOf(events)).toEqual(['action.executed', 'alert.raised']);
+    expect(events[0]).toMatchObject({ data: { referenceId: `exec_${ACTION_ID}` }, metadata: { receiptId: derivedReceiptId(ACTION_ID, 'action.executed'), resource: jira, inputHash: facts.inputHash } });
+    // The same outcome as an uninterrupted submission.
+    expect(events[0]!.data).toEqual(given(actionDecider).when(submit({ resource: jira })).events()[2]!.data);
+    // Not for another input, tool or agent under the same id, nor once the outcome is recorded, nor for an executor other than OARS.
+    given(actionDecider, ...cut).when(submit({ resource: jira }, T0, { q: 2 })).then([]);
+    given(actionDecider, ...cut).when(submit({ resource: { ...jira, target: 'project:OTHER' } })).then([]);
+    given(actionDecider, ...cut).when(submit({ resource: jira, agentId: 'agent_2' })).then([]);
+    given(actionDecider, ...cut, ...given(actionDecider).when(submit({ resource: jira })).events().slice(2)).when(submit({ resource: jira })).then([]);
+    given(actionDecider, givenEvent({ type: 'action.approved', data: { executedBy: 'agent' } }, facts)).when(submit({ resource: jira })).then([]);
   });
 });
