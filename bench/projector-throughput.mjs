@@ -10,7 +10,8 @@
 // (the read models emptied between rounds), one batch of `--batch` receipts per transaction, as the
 // projector's live lane does (projectNextBatch). Prints receipts/s per round and, summed over the
 // batches, the wall time of each projection's apply (one connection: its statements' round trips
-// and the database's work) and of the rest (read, lock, checkpoint, commit), per 1,000 receipts.
+// and the database's work), of reading the stream, and of the rest (begin, checkpoint lock and
+// save, commit), per 1,000 receipts, and the statements each projection sends per batch.
 // One Ed25519 signature (bench/probe.mjs signature, as run-bench.sh measures it) is printed beside them.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -48,39 +49,54 @@ try {
   const head = await seedActions(runtime, tenant, ACTIONS);
 
   const spent = new Map(READ_MODEL_PROJECTIONS.map((p) => [p.name, 0]));
+  const statements = new Map(READ_MODEL_PROJECTIONS.map((p) => [p.name, 0]));
   const timed = READ_MODEL_PROJECTIONS.map((p) => ({
     ...p,
     async apply(tx, receipts) {
       const t = process.hrtime.bigint();
+      const counting = { query: (text, params) => (statements.set(p.name, statements.get(p.name) + 1), tx.query(text, params)) };
       try {
-        return await p.apply(tx, receipts);
+        return await p.apply(counting, receipts);
       } finally {
         spent.set(p.name, spent.get(p.name) + Number(process.hrtime.bigint() - t) / 1e6);
       }
     },
   }));
+  let readMs = 0;
+  const timedRead = async (stream, from, limit) => {
+    const t = process.hrtime.bigint();
+    try {
+      return await runtime.store.read(stream, { from, limit });
+    } finally {
+      readMs += Number(process.hrtime.bigint() - t) / 1e6;
+    }
+  };
   const rounds = [];
   for (let round = 1; round <= ROUNDS; round++) {
     await runtime.sql.query(`TRUNCATE ${[...READ_MODEL_TABLES, 'projection_checkpoints'].join(', ')}`);
     for (const name of spent.keys()) spent.set(name, 0);
+    for (const name of statements.keys()) statements.set(name, 0);
+    readMs = 0;
     const started = process.hrtime.bigint();
     let position = 0;
     let batches = 0;
     while (position < head) {
-      const outcome = await projectNextBatch(runtime.store, runtime.sql, tenant, position, BATCH, { projections: timed });
+      const outcome = await projectNextBatch(runtime.store, runtime.sql, tenant, position, BATCH, { projections: timed, read: timedRead });
       if (outcome.kind !== 'applied') throw new Error(`batch after ${position}: ${outcome.kind}`);
       position = outcome.position;
       batches++;
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const applied = [...spent.values()].reduce((a, b) => a + b, 0);
+    const applied = [...spent.values()].reduce((a, b) => a + b, 0) + readMs;
     const per1k = (v) => (v * 1000) / head;
     rounds.push({
       round, receipts: head, batches, seconds: ms / 1000, receiptsPerSecond: Math.round((head * 1000) / ms),
-      msPer1kReceipts: Object.fromEntries([...spent].map(([k, v]) => [k, Number(per1k(v).toFixed(1))])), otherMsPer1k: Number(per1k(ms - applied).toFixed(1)),
+      msPer1kReceipts: Object.fromEntries([...spent].map(([k, v]) => [k, Number(per1k(v).toFixed(1))])), readMsPer1k: Number(per1k(readMs).toFixed(1)), otherMsPer1k: Number(per1k(ms - applied).toFixed(1)),
+      statementsPerBatch: Object.fromEntries([...statements].map(([k, v]) => [k, Number((v / batches).toFixed(2))])),
     });
     log(`round ${round}: ${fmt(head)} receipts in ${fmt(ms / 1000, 2)} s = ${fmt((head * 1000) / ms)} receipts/s (${batches} batches of <= ${BATCH})`);
-    log(`  ms per 1,000 receipts: ${[...spent].map(([k, v]) => `${k} ${fmt(per1k(v), 1)}`).join(', ')}, rest (read, lock, checkpoints, commit) ${fmt(per1k(ms - applied), 1)}`);
+    log(`  ms per 1,000 receipts: ${[...spent].map(([k, v]) => `${k} ${fmt(per1k(v), 1)}`).join(', ')}; reading the stream ${fmt(per1k(readMs), 1)}; the rest (begin, checkpoint lock and save, commit) ${fmt(per1k(ms - applied), 1)}`);
+    log(`  statements per batch: ${[...statements].map(([k, v]) => `${k} ${fmt(v / batches, 2)}`).join(', ')} (plus begin, checkpoint lock, checkpoint save, commit)`);
   }
   const sig = signatureMicros();
   const best = Math.max(...rounds.map((r) => r.receiptsPerSecond));

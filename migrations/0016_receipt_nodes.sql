@@ -1,7 +1,7 @@
--- The evidence graph's receipt nodes are the `receipts` rows themselves (libs/readmodels/src/evidence,
+-- The evidence graph's receipt and action nodes are read from the `receipts` rows (libs/readmodels/src/evidence,
 -- VIRTUAL_NODE_TYPES): the graph no longer stores a copy of every receipt. Coverage windows and the
 -- node listing read receipts by time.
-DELETE FROM evidence_nodes WHERE node_type = 'receipt';
+DELETE FROM evidence_nodes WHERE node_type IN ('receipt', 'action');
 CREATE INDEX IF NOT EXISTS receipts_ts_idx ON receipts (tenant_id, ts);
 -- Nodes are listed by (updated_at DESC, node_type, ref_id), the order receipt nodes share; nothing
 -- looks a node up by its id (a digest of the primary key), so that index only cost writes.

@@ -148,11 +148,16 @@ export function receiptNodePayload(receiptId: string, actionId: string | null, t
   return { receiptId, actionId, type, decision, timestamp, sequence };
 }
 
+/** An action node's payload: its latest receipt's type and time (the same from `receipts` rows). */
+export function actionNodePayload(actionId: string, lastReceiptType: string, lastReceiptAt: string): Record<string, unknown> {
+  return { actionId, lastReceiptType, lastReceiptAt };
+}
+
 /** The receipt's own node and, for an action receipt, its action, policy version and actors; returns the receipt's node id. */
 function addActionNodes(rows: GraphRows, r: Receipt): string {
   const facts = factsOf(r);
   const receiptNode = rows.node(r, 'receipt', r.receiptId, receiptNodePayload(r.receiptId, r.actionId, r.type, r.policy?.decision ?? null, r.timestamp, r.sequence), facts);
-  if (r.actionId) rows.edge(r, rows.node(r, 'action', r.actionId, { actionId: r.actionId, lastReceiptType: r.type, lastReceiptAt: r.timestamp }, facts), receiptNode, 'HAS_RECEIPT');
+  if (r.actionId) rows.edge(r, rows.node(r, 'action', r.actionId, actionNodePayload(r.actionId, r.type, r.timestamp), facts), receiptNode, 'HAS_RECEIPT');
   if (r.policy) {
     const { policySetId, policyVersion, policyHash, decision } = r.policy;
     rows.edge(r, receiptNode, rows.node(r, 'policy_version', `${policySetId}:${policyVersion}`, { policySetId, policyVersion, policyHash, decision }), 'EVALUATED_BY_POLICY');

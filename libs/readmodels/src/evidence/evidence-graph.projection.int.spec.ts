@@ -33,7 +33,7 @@ import { listReceipts } from '../queries/receipt.queries';
 import { applyReceipts } from '../read-models.projection';
 import { rebuildProjections } from '../rebuild/rebuild-projections';
 import { getControlMapping, listControlMappings } from './control-mapping.queries';
-import { EVIDENCE_BUNDLE_GENERATED, foldEvidenceGraph } from './evidence-graph.fold';
+import { EVIDENCE_BUNDLE_GENERATED, type EvidenceNodeRow, foldEvidenceGraph } from './evidence-graph.fold';
 import { countEvidence, evidenceGraphCounts, listEvidenceNodes } from './evidence-graph.queries';
 
 /** A tenant's history as receipts: actions from the builders, approvals and mappings decided by the real domain. */
@@ -195,22 +195,28 @@ describe.each(['postgres', 'pglite'] as const)('evidence graph and control mappi
     await expect(listReceipts(sql, { tenantId: story.tenantId, controlId: 'CC-X' })).rejects.toMatchObject({ code: 'validation_error', problems: [{ field: 'framework' }] });
   });
 
-  it('serves each receipt node from the receipts read model, as the fold makes it, in listings and coverage counts', async () => {
+  it('serves each receipt and action node from the receipts read model, as the fold makes it, in listings and coverage counts', async () => {
     const story = new EvidenceStory();
     story.autoAllowed('jira');
-    story.humanApproved('erin', 'iam');
+    const human = story.humanApproved('erin', 'iam');
     story.denied();
     await given(story, 4);
 
-    const folded = foldEvidenceGraph(story.all, new Map()).nodes.filter((n) => n.nodeType === 'receipt');
-    const listed = await listEvidenceNodes(sql, { tenantId: story.tenantId, nodeType: 'receipt', page: 1, pageSize: 100 });
-    expect(listed.total).toBe(story.all.length);
+    const asListed = (n: EvidenceNodeRow) => ({ id: n.nodeId, tenantId: n.tenantId, nodeType: n.nodeType, refId: n.refId, payload: n.payload, createdAt: n.createdAt, updatedAt: n.updatedAt });
     const byRef = (nodes: { refId: string }[]) => [...nodes].sort((a, b) => a.refId.localeCompare(b.refId));
-    expect(byRef(listed.items)).toEqual(byRef(folded.map((n) => ({ id: n.nodeId, tenantId: n.tenantId, nodeType: 'receipt', refId: n.refId, payload: n.payload, createdAt: n.createdAt, updatedAt: n.updatedAt }))));
+    const folded = foldEvidenceGraph(story.all, new Map()).nodes;
     const everything = await listEvidenceNodes(sql, { tenantId: story.tenantId, nodeType: null, page: 1, pageSize: 500 });
-    expect(everything.items.filter((n) => n.nodeType === 'receipt')).toEqual(listed.items);
+    for (const nodeType of ['receipt', 'action'] as const) {
+      const listed = await listEvidenceNodes(sql, { tenantId: story.tenantId, nodeType, page: 1, pageSize: 100 });
+      const expected = folded.filter((n) => n.nodeType === nodeType).map(asListed);
+      expect(listed.total).toBe(expected.length);
+      expect(byRef(listed.items)).toEqual(byRef(expected));
+      expect(everything.items.filter((n) => n.nodeType === nodeType)).toEqual(listed.items);
+    }
+    expect(folded.filter((n) => n.nodeType === 'action')).toHaveLength(3);
     const { nodeCounts } = await evidenceGraphCounts(sql, story.tenantId);
     expect(everything.total).toBe(Object.values(nodeCounts).reduce((a, b) => a + b, 0));
+    expect(everything.total).toBe(folded.length);
 
     const receiptsOf = (pick: (r: Receipt) => boolean) => story.all.filter(pick).length;
     expect(await countEvidence(sql, story.tenantId, window(story), [
@@ -218,8 +224,16 @@ describe.each(['postgres', 'pglite'] as const)('evidence graph and control mappi
       selector({ nodeType: 'receipt', receiptTypes: ['action.executed'], receiptFilters: { toolIds: ['iam'] } }),
       selector({ nodeType: 'receipt', requires: 'policy' }),
       selector({ nodeType: 'receipt', framework: 'soc2' }),
+      selector({ nodeType: 'action' }),
+      // An action node has the facts of its latest receipt: executed for two, denied for one.
+      selector({ nodeType: 'action', receiptTypes: ['action.executed'] }),
+      selector({ nodeType: 'action', receiptFilters: { toolIds: ['iam'] }, requires: 'actor' }),
       HUMAN,
-    ])).toEqual([story.all.length, 1, receiptsOf((r) => r.policy !== null), 0, 1]);
+    ])).toEqual([story.all.length, 1, receiptsOf((r) => r.policy !== null), 0, 3, 2, 1, 1]);
+    // An action happened when its first receipt did (the builder's receipts are a second apart): a
+    // window from the human approval's second receipt on holds only the denied action.
+    const later = { from: human[1]!.timestamp, to: story.all[story.all.length - 1]!.timestamp };
+    expect(await countEvidence(sql, story.tenantId, later, [selector({ nodeType: 'action' })])).toEqual([1]);
   });
 
   it('pages nodes by updatedAt desc; re-applying receipts changes no row; a rebuild gives the same rows', async () => {

@@ -13,9 +13,10 @@ const ROWS_PER_STATEMENT = 500;
 export const DERIVED_RELATIONS: ReadonlySet<string> = new Set(['HAS_RECEIPT', 'EVALUATED_BY_POLICY', 'ACTED_BY']);
 /**
  * Node types the graph reads from another read model instead of storing: a receipt node is its row
- * in `receipts` (same columns; three to four of every five nodes of an action's receipts).
+ * in `receipts` (same columns), an action node its action's receipts there (the first and the
+ * latest). Together they were four of every five rows the graph wrote for an action.
  */
-export const VIRTUAL_NODE_TYPES: ReadonlySet<EvidenceNodeType> = new Set(['receipt']);
+export const VIRTUAL_NODE_TYPES: ReadonlySet<EvidenceNodeType> = new Set(['receipt', 'action']);
 const NODE_COLUMNS = 19;
 const EDGE_COLUMNS = 6;
 
@@ -31,9 +32,9 @@ export const evidenceGraphProjection: ReadModelProjection = {
   reads: ['approvals'],
   async apply(tx, receipts) {
     if (receipts.length === 0) return;
-    // Neither the receipt nodes nor the edges their columns imply (three to four per action receipt)
-    // are stored, most of what the graph would write: the queries read them from `receipts`
-    // (evidence-graph.queries).
+    // Neither the receipt and action nodes nor the edges the receipts' columns imply (three to four
+    // per action receipt) are stored, most of what the graph would write: the queries read them from
+    // `receipts` (evidence-graph.queries).
     const { nodes, edges: stored } = foldEvidenceGraph(receipts, await loadApprovals(tx, receipts), { relations: DERIVED_RELATIONS, nodeTypes: VIRTUAL_NODE_TYPES });
     for (let i = 0; i < nodes.length; i += ROWS_PER_STATEMENT) await upsertNodes(tx, nodes.slice(i, i + ROWS_PER_STATEMENT));
     for (let i = 0; i < stored.length; i += ROWS_PER_STATEMENT) await insertEdges(tx, stored.slice(i, i + ROWS_PER_STATEMENT));
