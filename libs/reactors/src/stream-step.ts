@@ -153,7 +153,7 @@ async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: React
       // Stored with a later batch, or by the host's next poll once it is due (never holding up new events).
       c.position = position;
       c.head = Math.max(c.head, position);
-      if (env.coalesceMs) c.retryAt = env.now() + env.coalesceMs;
+      coalesce(env, c, read);
       if (read >= env.batchSize || c.head > c.position) slot.dirty.add(stream);
       return;
     }
@@ -174,8 +174,16 @@ async function advance(env: StepEnv, slot: ReactorSlot, stream: string, c: React
   c.position = position;
   c.unsavedSince = 0;
   c.head = Math.max(c.head, position);
-  if (env.coalesceMs) c.retryAt = env.now() + env.coalesceMs;
+  coalesce(env, c, read);
   if (read >= env.batchSize || c.head > c.position) slot.dirty.add(stream);
+}
+
+/**
+ * After a batch that was not full, the stream waits `coalesceMs` so appends gather into a bigger
+ * batch; after a full one there is at least a batch more to take, and it is taken at once.
+ */
+function coalesce(env: StepEnv, c: ReactorCursor, read: number): void {
+  if (env.coalesceMs) c.retryAt = read >= env.batchSize ? 0 : env.now() + env.coalesceMs;
 }
 
 function failed(env: StepEnv, slot: ReactorSlot, stream: string, c: ReactorCursor, err: unknown): void {

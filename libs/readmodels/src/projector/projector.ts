@@ -97,6 +97,8 @@ export class Projector {
   private loop: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly alarm = new WakeableSleep();
+  /** Whether a batch of this round was full (a backlog: no pause after the round). */
+  private fullBatch = false;
   /** The pause after a batch; cut short when someone waits for a position (read-your-writes). */
   private readonly coalescing = new WakeableSleep();
   private nextPollAt = 0;
@@ -200,10 +202,12 @@ export class Projector {
   private async run(): Promise<void> {
     while (this.running) {
       if (Date.now() >= this.nextPollAt) await this.poll();
+      this.fullBatch = false;
       const worked = this.ready && this.running ? await this.drain() : false;
       if (!worked && this.running) await this.idle();
-      // Let appends accumulate into bigger batches (fewer transactions on a single-connection database).
-      else if (worked && this.coalesceMs > 0 && !this.waiters.any()) await this.coalescing.sleep(this.coalesceMs);
+      // Let appends accumulate into bigger batches (fewer transactions on a single-connection database),
+      // unless a batch was full: a backlog is worked off without pauses.
+      else if (worked && this.coalesceMs > 0 && !this.fullBatch && !this.waiters.any()) await this.coalescing.sleep(this.coalesceMs);
     }
   }
 
@@ -278,9 +282,9 @@ export class Projector {
       if (outcome.kind === 'applied') this.applied(outcome.receipts.filter((r) => r.sequence > readBefore));
       this.track(tenant, outcome.checkpoints);
       const live = this.progress(tenant);
-      if (outcome.kind === 'moved' || live.head > live.position || (outcome.kind === 'applied' && outcome.count >= this.batchSize)) {
-        this.dirty.add(tenant);
-      }
+      const full = outcome.kind === 'applied' && outcome.count >= (p.limit ?? this.batchSize);
+      if (full) this.fullBatch = true;
+      if (outcome.kind === 'moved' || live.head > live.position || full) this.dirty.add(tenant);
       return true;
     } catch (err) {
       return this.failed(tenant, p, err);
